@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# Two commands do all set-up on a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test lint install clean messages
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m motcua migrate --noinput
+	$(PY) -m motcua units sync
+	$(PY) -m motcua demo
+	@echo "motcua: http://$(HOST)/  (Ctrl+C để dừng)"
+	$(PY) -m motcua runserver $(HOST)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+messages: $(STAMP)
+	cd motcua && ../$(PY) -m motcua makemessages -l en --no-obsolete && ../$(PY) -m motcua compilemessages
+
+clean:
+	rm -rf $(VENV) var

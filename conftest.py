@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Test set-up shared by every app: the test database starts with the national list of units."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from motcua.units.seed import seed_read
+    from motcua.units.services import units_sync
+
+    with django_db_blocker.unblock():
+        units_sync(seed=seed_read())
+
+
+@pytest.fixture
+def dak_lak(db):
+    from motcua.units.models import Unit
+
+    return Unit.objects.get(code="66")

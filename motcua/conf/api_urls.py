@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""All REST endpoints under /api/v1/; each app contributes its own urlpatterns."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("motcua.units.api_urls")),
+]
