@@ -21,7 +21,7 @@ DEPARTMENTS = [  # (code suffix, name); agency identifiers 000.NN.00.H66 in this
     ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
     ("SKHCN", "Sở Khoa học và Công nghệ"),
     ("SDTTG", "Sở Dân tộc và Tôn giáo"),
-    ("CA", "Công an tỉnh"),
+    ("CAT", "Công an tỉnh"),
 ]
 
 
