@@ -196,3 +196,23 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class SearchSynonym(models.Model):
+    """Search synonym (từ đồng nghĩa, viết tắt khi tìm kiếm): what people type → how the catalogue says it,
+    e.g. «sổ đỏ» → «giấy chứng nhận quyền sử dụng đất», «CCCD» → «căn cước». An empty expansion marks a
+    filler phrase that search may drop («ở đâu»). Both sides are stored folded (no diacritics, đ → d) by
+    `catalog.synonyms.search_synonym_save`; see docs/search.md."""
+
+    phrase = models.CharField(_("cụm từ người dân gõ"), max_length=100)
+    expansion = models.CharField(_("cách gọi trong danh mục"), max_length=255, blank=True,
+                                 help_text=_("Để trống nếu cụm từ chỉ là từ đệm, bỏ qua khi tìm."))
+
+    class Meta:
+        verbose_name = _("từ đồng nghĩa tìm kiếm")
+        verbose_name_plural = _("từ đồng nghĩa tìm kiếm")
+        ordering = ["phrase", "expansion"]
+        constraints = [models.UniqueConstraint(fields=["phrase", "expansion"], name="search_synonym_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.expansion or '∅'}"

@@ -5,6 +5,7 @@ Every importer (JSON, XLSX, admin) turns its input into these dataclasses first;
 until a whole file has parsed, so a bad row never leaves a half-applied catalogue.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -119,16 +120,21 @@ def _decimal(value, where: str, key: str) -> Decimal:
         raise _fail(where, _("%(key)s phải là số, nhận được «%(value)s».") % {"key": key, "value": value}) from None
     if not number.is_finite() or number < 0:
         raise _fail(where, _("%(key)s phải là số không âm.") % {"key": key})
+    if number != number.quantize(Decimal("0.01")):
+        # The database keeps two decimals: a finer value would be rounded and break the step sum.
+        raise _fail(where, _("%(key)s chỉ được có tối đa 2 chữ số thập phân, nhận được «%(value)s».")
+                    % {"key": key, "value": value})
     return number
 
 
 def _int(value, where: str, key: str, *, minimum: int = 0) -> int:
+    """Whole numbers; text may group thousands the Vietnamese way ("50.000"), never a decimal comma."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _fail(where, _("%(key)s phải là số nguyên.") % {"key": key})
-    try:
-        number = int(str(value).replace(".", "").replace(",", "")) if isinstance(value, str) else int(value)
-    except ValueError:
-        raise _fail(where, _("%(key)s phải là số nguyên, nhận được «%(value)s».") % {"key": key, "value": value}) from None
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and not re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", text):
+        raise _fail(where, _("%(key)s phải là số nguyên, nhận được «%(value)s».") % {"key": key, "value": value})
+    number = int(text.replace(".", "")) if text is not None else int(value)
     if number < minimum or (isinstance(value, float) and value != number):
         raise _fail(where, _("%(key)s không hợp lệ: %(value)s.") % {"key": key, "value": value})
     return number
@@ -152,7 +158,7 @@ def _list(raw: dict, key: str, where: str) -> list:
     return value
 
 
-def _fee(raw, where: str) -> FeeData:
+def fee_parse(raw, where: str) -> FeeData:
     if not isinstance(raw, dict):
         raise _fail(where, _("phí, lệ phí phải là đối tượng."))
     return FeeData(name=_text(raw, "name", where, required=True), amount=_int(raw.get("amount"), where, "amount"),
@@ -160,7 +166,7 @@ def _fee(raw, where: str) -> FeeData:
                    note=_text(raw, "note", where))
 
 
-def _paper(raw, where: str) -> PaperData:
+def paper_parse(raw, where: str) -> PaperData:
     if not isinstance(raw, dict):
         raise _fail(where, _("thành phần hồ sơ phải là đối tượng."))
     required = raw.get("required", True)
@@ -170,7 +176,7 @@ def _paper(raw, where: str) -> PaperData:
                      template=_text(raw, "template", where), required=bool(required))
 
 
-def _step(raw, where: str) -> StepData:
+def step_parse(raw, where: str) -> StepData:
     if not isinstance(raw, dict):
         raise _fail(where, _("bước xử lý phải là đối tượng."))
     role = _choice(raw, "role", list(ROLE_NAMES), where)
@@ -212,7 +218,7 @@ def procedure_parse(raw, *, where: str) -> ProcedureData:
         raise _fail(where, _("processing_time phải có value và unit."))
     time_unit = _choice(time, "unit", TimeUnit.values, where)
     time_value = _decimal(time.get("value"), where, "processing_time.value")
-    steps = tuple(_step(s, where) for s in _list(raw, "steps", where))
+    steps = tuple(step_parse(s, where) for s in _list(raw, "steps", where))
     check_step_sum(steps, time_value, str(TimeUnit(time_unit).label), where)
     online_level = _choice(raw, "online_level", OnlineLevel.values, where, OnlineLevel.FULL)
     partial_reason = _text(raw, "partial_reason", where)
@@ -232,8 +238,8 @@ def procedure_parse(raw, *, where: str) -> ProcedureData:
         handling_agency_code=raw.get("handling_agency_code") or None,
         processing_time_value=time_value, processing_time_unit=time_unit,
         processing_time_note=_text(raw, "processing_time_note", where),
-        fees=tuple(_fee(f, where) for f in _list(raw, "fees", where)),
-        papers=tuple(_paper(p, where) for p in _list(raw, "papers", where)),
+        fees=tuple(fee_parse(f, where) for f in _list(raw, "fees", where)),
+        papers=tuple(paper_parse(p, where) for p in _list(raw, "papers", where)),
         steps=steps,
         result_type=_choice(result, "type", ResultType.values, where, ResultType.DOCUMENT),
         result_name=_text(result, "name", where),

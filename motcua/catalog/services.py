@@ -52,6 +52,25 @@ def _snapshot(procedure: Procedure) -> dict:
     }
 
 
+def _wanted(data: ProcedureData, handling_unit: Unit | None, province: Unit | None) -> dict:
+    """The same shape as `_snapshot`, for the record about to be written."""
+    return {
+        **{name: getattr(data, name) for name in SCALAR_FIELDS},
+        "field": data.field_code, "handling_unit": handling_unit.pk if handling_unit else None,
+        "legal_basis": list(data.legal_basis), "keywords": list(data.keywords),
+        "fees": [(f.name, f.amount, f.paid_when, f.note) for f in data.fees],
+        "papers": [(p.name, p.form, p.count, p.template, p.required) for p in data.papers],
+        "steps": [(s.order, s.name, s.role, s.allowance, getattr(_step_unit(s, province), "pk", None))
+                  for s in sorted(data.steps, key=lambda s: s.order)],
+    }
+
+
+def _step_unit(step: StepData, base: Unit | None) -> Unit | None:
+    if not step.unit_code or base is None:
+        return None
+    return Unit.objects.filter(code=f"{base.code}.{step.unit_code}").first()
+
+
 def _replace_children(procedure: Procedure, data: ProcedureData, province: Unit | None) -> None:
     procedure.fees.all().delete()
     Fee.objects.bulk_create(Fee(procedure=procedure, order=i, **asdict(fee)) for i, fee in enumerate(data.fees))
@@ -71,7 +90,7 @@ def _steps_write(*, procedure: Procedure, province: Unit | None, steps, provinci
     base = provincial or province
     ProcessStep.objects.bulk_create(
         ProcessStep(process=process, order=s.order, name=s.name, role=s.role, allowance=s.allowance,
-                    unit=Unit.objects.filter(code=f"{base.code}.{s.unit_code}").first() if s.unit_code and base else None)
+                    unit=_step_unit(s, base))
         for s in sorted(steps, key=lambda s: s.order)
     )
     return process
@@ -87,20 +106,18 @@ def procedure_upsert(*, data: ProcedureData, fields: dict[str, str] | None = Non
         field_obj.name = fields[data.field_code]
         field_obj.save(update_fields=["name"])
     procedure = Procedure.objects.filter(code=data.code).select_related("field").first()
-    before = _snapshot(procedure) if procedure else None
+    handling_unit = _handling_unit(data, province)
+    if procedure is not None and _snapshot(procedure) == _wanted(data, handling_unit, province):
+        return procedure, "unchanged"  # nothing rewritten: rows and updated_at stay as they were
     values = {name: getattr(data, name) for name in SCALAR_FIELDS}
-    values.update(field=field_obj, handling_unit=_handling_unit(data, province),
+    values.update(field=field_obj, handling_unit=handling_unit,
                   legal_basis=list(data.legal_basis), keywords=list(data.keywords),
                   search_text=procedure_search_text(name=data.name, field_name=field_obj.name,
                                                     keywords=data.keywords, code=data.code))
     procedure, created = Procedure.objects.update_or_create(code=data.code, defaults=values)
     _replace_children(procedure, data, province)
-    if created:
-        outcome = "created"
-    else:
-        outcome = "unchanged" if _snapshot(Procedure.objects.get(pk=procedure.pk)) == before else "updated"
-    if outcome != "unchanged":
-        audit_record(action=f"catalog.procedure_{outcome}", obj=procedure, actor=actor, data={"code": data.code})
+    outcome = "created" if created else "updated"
+    audit_record(action=f"catalog.procedure_{outcome}", obj=procedure, actor=actor, data={"code": data.code})
     return procedure, outcome
 
 

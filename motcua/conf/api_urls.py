@@ -5,4 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("motcua.units.api_urls")),
+    path("", include("motcua.catalog.api_urls")),
+    path("", include("motcua.dossiers.api_urls")),
 ]

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from motcua.accounts.models import User
 from motcua.accounts.services import citizen_register, official_create, role_assign
+from motcua.catalog.demo import catalog_load_demo
 from motcua.units.models import Unit
 from motcua.units.seed import seed_read
 from motcua.units.selectors import unit_get
@@ -42,5 +43,6 @@ def demo_accounts() -> list[data.DemoAccount]:
 
 @transaction.atomic
 def demo_load() -> list[data.DemoAccount]:
-    demo_units()
+    province = demo_units()
+    catalog_load_demo(province=province)  # after the departments: agency codes resolve to them
     return demo_accounts()

@@ -6,4 +6,8 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure-list"),
+    # National codes carry dots and suffixes: 1.001193, 1.012753.H19.
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure-detail"),
+    path("nop-ho-so/<str:code>/", views.submit_placeholder, name="submit-placeholder"),
 ]

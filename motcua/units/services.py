@@ -135,6 +135,9 @@ def unit_create_agency(
         raise ValidationFailed(_("Cơ quan phải trực thuộc tỉnh hoặc xã, không trực thuộc cơ quan khác."))
     if Unit.objects.filter(code=code).exists():
         raise ValidationFailed(_("Mã đơn vị %(code)s đã tồn tại.") % {"code": code}, code="unit_code_taken")
+    if agency_code and Unit.objects.filter(agency_code=agency_code).exists():
+        raise ValidationFailed(_("Mã định danh cơ quan %(code)s đã được dùng.") % {"code": agency_code},
+                               code="agency_code_taken")
     unit = Unit.objects.create(
         code=code, name=name, short_name=name, kind=kind, parent=parent, agency_code=agency_code,
         valid_from=parent.valid_from,

@@ -33,7 +33,7 @@ def test_reimport_of_the_same_file_changes_nothing():
     first = {p.code: p.updated_at for p in Procedure.objects.all()}
     report = _import(catalog_payload())
     assert report.unchanged == ["1.001193", "1.009994"] and not report.created and not report.updated
-    assert sorted(first) == sorted(Procedure.objects.values_list("code", flat=True))
+    assert first == {p.code: p.updated_at for p in Procedure.objects.all()}  # not even rewritten
 
 
 def test_changed_fee_is_reported_as_updated():
@@ -80,3 +80,23 @@ def test_invalid_values_are_named(change, message):
     with pytest.raises(CatalogError) as exc:
         catalog_parse(catalog_payload(dict(BIRTH, **change)))
     assert message in str(exc.value.message)
+
+
+@pytest.mark.parametrize(("amount", "expected"), [("50.000", 50000), ("1.250.000", 1250000), (75000, 75000)])
+def test_fee_amounts_accept_vietnamese_thousands(amount, expected):
+    _fields, [data] = catalog_parse(catalog_payload(dict(BIRTH, fees=[{"name": "Lệ phí", "amount": amount}])))
+    assert data.fees[0].amount == expected
+
+
+@pytest.mark.parametrize("amount", ["1,5", "12.34", "-5", 2.5])
+def test_fee_amount_that_is_not_a_whole_number_is_refused(amount):
+    with pytest.raises(CatalogError):
+        catalog_parse(catalog_payload(dict(BIRTH, fees=[{"name": "Lệ phí", "amount": amount}])))
+
+
+def test_allowance_finer_than_two_decimals_is_refused_not_rounded():
+    steps = [dict(s) for s in BIRTH["steps"]]
+    steps[0]["allowance"], steps[1]["allowance"] = 0.125, 0.625
+    with pytest.raises(CatalogError) as exc:
+        catalog_parse(catalog_payload(dict(BIRTH, steps=steps)))
+    assert "tối đa 2 chữ số thập phân" in str(exc.value.message)

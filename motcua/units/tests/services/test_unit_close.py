@@ -52,3 +52,13 @@ def test_closing_twice_or_onto_itself_is_refused():
     with pytest.raises(ValidationFailed) as exc:
         unit_close(unit=unit, last_day=date(2026, 7, 30), successors=[(_get("24169"), SuccessionKind.MERGED)])
     assert exc.value.code == "unit_closed"
+
+
+def test_agency_with_a_taken_identifier_is_refused_clearly():
+    from motcua.units.services import unit_create_agency
+
+    province = _get("66")
+    with pytest.raises(ValidationFailed) as exc:
+        unit_create_agency(parent=province, code="66.STP", name="Sở Tư pháp", agency_code="000.00.01.H66")
+    assert exc.value.code == "agency_code_taken"
+    assert not Unit.objects.filter(code="66.STP").exists()

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Side effects of dossier events (mail, national-portal sync, index counters) run after commit.
+
+Apps register a listener with `listen(fn)`; `fn(event_id)` runs once the transaction that wrote the
+event has committed, never for a rolled-back change. A failing listener is logged, it never breaks
+the officer's action (the listener owns its own retries).
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+_listeners: list[Callable[[int], None]] = []
+
+
+def listen(fn: Callable[[int], None]) -> Callable[[int], None]:
+    if fn not in _listeners:
+        _listeners.append(fn)
+    return fn
+
+
+def unlisten(fn: Callable[[int], None]) -> None:
+    if fn in _listeners:
+        _listeners.remove(fn)
+
+
+def _dispatch(event_id: int) -> None:
+    for fn in list(_listeners):
+        try:
+            fn(event_id)
+        except Exception:  # noqa: BLE001 — a side effect must not undo or fail a committed change
+            logger.exception("dossier event listener %s failed for event %s", getattr(fn, "__name__", fn), event_id)
+
+
+def event_committed_later(event_id: int) -> None:
+    transaction.on_commit(lambda: _dispatch(event_id))
