@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import ValidationFailed
 from motcua.core.services import audit_record
 
-from .models import COMMUNE_KINDS, PROVINCE_KINDS, SuccessionKind, Unit, UnitKind, UnitSuccession
+from .models import SuccessionKind, Unit, UnitKind, UnitSuccession
 from .seed import Seed, SeedUnit
 
 CENTER_SUFFIX = ".TTPVHCC"
