@@ -12,6 +12,7 @@ from motcua.units.selectors import unit_get
 from motcua.units.services import default_agency_code, unit_create_agency, units_sync
 
 from . import data
+from .dossiers import demo_dossiers
 
 
 def demo_units() -> Unit:
@@ -45,4 +46,6 @@ def demo_accounts() -> list[data.DemoAccount]:
 def demo_load() -> list[data.DemoAccount]:
     province = demo_units()
     catalog_load_demo(province=province)  # after the departments: agency codes resolve to them
-    return demo_accounts()
+    accounts = demo_accounts()
+    demo_dossiers()
+    return accounts

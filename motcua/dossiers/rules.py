@@ -2,7 +2,7 @@
 """Pure rules of legal time for dossiers (domain.md §3): outcome, per-step deadlines. No database."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from motcua.workdays.calendars import ProcessingTime, WorkCalendar, due_at, working_time_between
 
@@ -25,11 +25,16 @@ def judge(*, end: datetime, legal_due: datetime, supplement_count: int, tz) -> s
 
 
 def step_deadlines(cal: WorkCalendar, start: datetime, allowances: list[Decimal], unit: str) -> list[datetime]:
-    """Due moment of each step: the cumulative allowance counted from the clock start."""
+    """Due moment of each step: the cumulative allowance counted from the clock start.
+
+    Calendar days and months only exist whole, so a fractional running total (a 0.5-day receipt step of
+    a 15-day procedure) is rounded up: a step's deadline is guidance and never earlier than the law's.
+    """
     deadlines, total = [], Decimal(0)
     for allowance in allowances:
         total += allowance
-        deadlines.append(due_at(cal, start, ProcessingTime(total, unit)))
+        value = total.to_integral_value(rounding=ROUND_CEILING) if unit in ("days", "months") else total
+        deadlines.append(due_at(cal, start, ProcessingTime(value, unit)))
     return deadlines
 
 

@@ -285,3 +285,14 @@ def test_receipt_needs_a_receiver_of_that_center(world):
     with pytest.raises(PermissionDenied):
         receive(world, MON, actor=world.specialist)
     assert not Dossier.objects.exists()
+
+
+def test_step_deadlines_in_calendar_days_round_up_fractions():
+    from decimal import Decimal
+
+    from motcua.dossiers.rules import step_deadlines
+    from motcua.workdays.calendars import DEFAULT_CALENDAR
+
+    start = local(2026, 3, 2, 9, 0)
+    deadlines = step_deadlines(DEFAULT_CALENDAR, start, [Decimal("0.5"), Decimal("13.5"), Decimal("1")], "days")
+    assert deadlines == [local(2026, 3, 3, 9, 0), local(2026, 3, 16, 9, 0), local(2026, 3, 17, 9, 0)]
