@@ -18,3 +18,9 @@ def dak_lak(db):
     from motcua.units.models import Unit
 
     return Unit.objects.get(code="66")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 costs ~0.3 s a password; tests that make many accounts need none of that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

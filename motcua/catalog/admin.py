@@ -9,9 +9,12 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Fee, Field, Procedure, Process, ProcessStep, RequiredPaper, TimeUnit
+from motcua.core.errors import ApplicationError
+
+from .models import Fee, Field, Procedure, Process, ProcessStep, RequiredPaper, SearchSynonym, TimeUnit
 from .schema import STEP_ROLES, CatalogError, StepData, check_step_sum
 from .services import procedure_search_text
+from .synonyms import search_synonym_check, search_synonym_delete, search_synonym_save
 
 
 def _step_sum_error(steps, procedure: Procedure, value, unit) -> forms.ValidationError | None:
@@ -123,3 +126,38 @@ class ProcessAdmin(admin.ModelAdmin):
     list_select_related = ["procedure", "province"]
     autocomplete_fields = ["procedure", "province"]
     inlines = [StepInline]
+
+
+class SearchSynonymForm(forms.ModelForm):
+    class Meta:
+        model = SearchSynonym
+        fields = ["phrase", "expansion"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            search_synonym_check(phrase=cleaned.get("phrase", ""), expansion=cleaned.get("expansion", ""),
+                                 synonym=self.instance if self.instance.pk else None)
+        except ApplicationError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
+        return cleaned
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """Synonyms and abbreviations of search (từ đồng nghĩa, viết tắt): data an administrator extends."""
+
+    form = SearchSynonymForm
+    list_display = ["phrase", "expansion"]
+    search_fields = ["phrase", "expansion"]
+
+    def save_model(self, request, obj, form, change):
+        search_synonym_save(synonym=obj, phrase=form.cleaned_data["phrase"],
+                            expansion=form.cleaned_data["expansion"], actor=request.user)
+
+    def delete_model(self, request, obj):
+        search_synonym_delete(synonym=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for synonym in queryset:
+            search_synonym_delete(synonym=synonym, actor=request.user)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -37,17 +38,19 @@ def procedure_url(request, procedure: Procedure) -> str:
 class ProcedureSearchParams(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=True,
                               max_length=QUERY_MAX_LENGTH, error_messages={
-                                  "max_length": _("Từ khóa dài quá %(max)s ký tự.") % {"max": QUERY_MAX_LENGTH}})
+                                  "max_length": _("Từ khóa dài quá {max_length} ký tự.")})
     level = serializers.ChoiceField(choices=Level.choices, required=False, error_messages={
         "invalid_choice": _("Cấp thực hiện không hợp lệ: chọn province hoặc commune.")})
-    field = serializers.CharField(required=False, max_length=32)
-    unit = serializers.CharField(required=False, max_length=64)
+    field = serializers.CharField(required=False, max_length=32, error_messages={
+        "max_length": _("Mã lĩnh vực dài quá {max_length} ký tự.")})
+    unit = serializers.CharField(required=False, max_length=64, error_messages={
+        "max_length": _("Mã đơn vị dài quá {max_length} ký tự.")})
     online = serializers.ChoiceField(choices=OnlineLevel.choices, required=False, error_messages={
         "invalid_choice": _("Mức độ trực tuyến không hợp lệ: chọn full hoặc partial.")})
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=LIMIT_MAX, error_messages={
         "invalid": _("limit phải là số nguyên."),
-        "min_value": _("limit phải từ 1 đến %(max)s.") % {"max": LIMIT_MAX},
-        "max_value": _("limit phải từ 1 đến %(max)s.") % {"max": LIMIT_MAX}})
+        "min_value": format_lazy(_("limit phải từ 1 đến {max}."), max=LIMIT_MAX),
+        "max_value": format_lazy(_("limit phải từ 1 đến {max}."), max=LIMIT_MAX)})
     offset = serializers.IntegerField(required=False, default=0, min_value=0, error_messages={
         "invalid": _("offset phải là số nguyên."),
         "min_value": _("offset không được âm.")})
@@ -55,43 +58,44 @@ class ProcedureSearchParams(serializers.Serializer):
     @classmethod
     def parse(cls, query_params) -> dict:
         """The search keyword arguments, or ValidationFailed naming the first bad parameter."""
-        params = cls(data={key: query_params.get(key) for key in query_params if key in cls._declared_fields})
+        given = {key: query_params.get(key) for key in cls._declared_fields if query_params.get(key, "") != ""}
+        params = cls(data=given)  # an empty parameter (?level=) is no filter, as in the portal's form
         if not params.is_valid():
             name, errors = next(iter(params.errors.items()))
             raise ValidationFailed(_("Tham số %(name)s không hợp lệ: %(reason)s")
                                    % {"name": name, "reason": errors[0]}, code="invalid_parameter",
                                    extra={"parameter": name})
-        return {key: value for key, value in params.validated_data.items() if value not in (None, "") or key == "q"}
+        return dict(params.validated_data)
 
 
 # --- responses ------------------------------------------------------------------------------------------
 
-class ErrorSerializer(serializers.Serializer):
+class ApiErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class FieldRefSerializer(serializers.Serializer):
+class ProcedureFieldSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class ProcessingTimeSerializer(serializers.Serializer):
+class ProcedureTimeSerializer(serializers.Serializer):
     value = serializers.DecimalField(source="processing_time_value", max_digits=7, decimal_places=2,
                                      coerce_to_string=False, normalize_output=True)
     unit = serializers.ChoiceField(source="processing_time_unit", choices=TimeUnit.choices)
 
 
-class FeeSerializer(serializers.ModelSerializer):
+class ProcedureFeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Fee
         fields = ["name", "amount", "paid_when"]
 
 
 class ProcedureItemSerializer(serializers.ModelSerializer):
-    field = FieldRefSerializer()
-    processing_time = ProcessingTimeSerializer(source="*")
-    fees = FeeSerializer(many=True)
+    field = ProcedureFieldSerializer()
+    processing_time = ProcedureTimeSerializer(source="*")
+    fees = ProcedureFeeSerializer(many=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,17 +111,17 @@ class ProcedureSearchSerializer(serializers.Serializer):
     results = ProcedureItemSerializer(many=True)
 
 
-class UnitRefSerializer(serializers.Serializer):
+class ProcedureUnitSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class FeeDetailSerializer(FeeSerializer):
-    class Meta(FeeSerializer.Meta):
-        fields = [*FeeSerializer.Meta.fields, "note"]
+class ProcedureFeeDetailSerializer(ProcedureFeeSerializer):
+    class Meta(ProcedureFeeSerializer.Meta):
+        fields = [*ProcedureFeeSerializer.Meta.fields, "note"]
 
 
-class PaperSerializer(serializers.ModelSerializer):
+class ProcedurePaperSerializer(serializers.ModelSerializer):
     form = serializers.ChoiceField(choices=PaperForm.choices)
 
     class Meta:
@@ -125,8 +129,8 @@ class PaperSerializer(serializers.ModelSerializer):
         fields = ["name", "form", "count", "template", "required"]
 
 
-class StepSerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer(allow_null=True)
+class ProcedureStepSerializer(serializers.ModelSerializer):
+    unit = ProcedureUnitSerializer(allow_null=True)
     role_label = serializers.SerializerMethodField()
 
     class Meta:
@@ -137,22 +141,22 @@ class StepSerializer(serializers.ModelSerializer):
         return str(Role(step.role).label) if step.role in Role.values else step.role
 
 
-class ProcessingTimeDetailSerializer(ProcessingTimeSerializer):
+class ProcedureTimeDetailSerializer(ProcedureTimeSerializer):
     note = serializers.CharField(source="processing_time_note")
 
 
-class ResultSerializer(serializers.Serializer):
+class ProcedureResultSerializer(serializers.Serializer):
     type = serializers.CharField(source="result_type")
     name = serializers.CharField(source="result_name")
 
 
 class ProcedureDetailSerializer(ProcedureItemSerializer):
-    handling_unit = UnitRefSerializer(allow_null=True)
-    processing_time = ProcessingTimeDetailSerializer(source="*")
-    result = ResultSerializer(source="*")
+    handling_unit = ProcedureUnitSerializer(allow_null=True)
+    processing_time = ProcedureTimeDetailSerializer(source="*")
+    result = ProcedureResultSerializer(source="*")
     subjects = serializers.SerializerMethodField()
-    fees = FeeDetailSerializer(many=True)
-    papers = PaperSerializer(many=True)
+    fees = ProcedureFeeDetailSerializer(many=True)
+    papers = ProcedurePaperSerializer(many=True)
     steps = serializers.SerializerMethodField()
     legal_basis = serializers.ListField(child=serializers.CharField())
     keywords = serializers.ListField(child=serializers.CharField())
@@ -168,11 +172,11 @@ class ProcedureDetailSerializer(ProcedureItemSerializer):
         return [name for name, on in (("citizen", procedure.for_citizens), ("business", procedure.for_businesses))
                 if on]
 
-    @extend_schema_field(StepSerializer(many=True))
+    @extend_schema_field(ProcedureStepSerializer(many=True))
     def get_steps(self, procedure) -> list:
         """Steps of the default internal process (quy trình nội bộ mặc định)."""
         process = process_for(procedure=procedure, province=None)
-        return StepSerializer(process.steps.all() if process else [], many=True).data
+        return ProcedureStepSerializer(process.steps.all() if process else [], many=True).data
 
 
 # --- endpoints ------------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ class ProcedureListApi(APIView):
             OpenApiParameter("offset", int, description="Bỏ qua bao nhiêu kết quả đầu (mặc định 0)"),
         ],
         responses={200: ProcedureSearchSerializer,
-                   400: OpenApiResponse(ErrorSerializer, description="Tham số không hợp lệ")},
+                   400: OpenApiResponse(ApiErrorSerializer, description="Tham số không hợp lệ")},
     )
     def get(self, request):
         result = procedure_search(**ProcedureSearchParams.parse(request.query_params))
@@ -206,7 +210,7 @@ class ProcedureDetailApi(APIView):
     @extend_schema(
         operation_id="procedures_retrieve",
         responses={200: ProcedureDetailSerializer,
-                   404: OpenApiResponse(ErrorSerializer, description="Không có thủ tục công khai với mã này")},
+                   404: OpenApiResponse(ApiErrorSerializer, description="Không có thủ tục công khai với mã này")},
     )
     def get(self, request, code: str):
         procedure = procedure_get(code=code)

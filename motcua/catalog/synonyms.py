@@ -83,6 +83,8 @@ def query_alternatives(q: str) -> list[tuple[str, ...]]:
     alternatives = [tuple(words)]
     for phrase, expansion in synonym_rules(words):
         for alternative in list(alternatives):
+            if expansion and _replace(alternative, expansion, expansion):
+                continue  # already said in full: «giay phep xay dung» is not rewritten by «phep xay dung»
             rewritten = _replace(alternative, phrase, expansion)
             if rewritten and rewritten not in alternatives and len(alternatives) < MAX_ALTERNATIVES:
                 alternatives.append(rewritten)

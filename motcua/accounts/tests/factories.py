@@ -5,27 +5,29 @@ from factory.django import DjangoModelFactory
 from motcua.accounts.models import Role, RoleAssignment, User, UserKind
 
 
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+
+
 class OfficialFactory(DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"canbo{n}")
     full_name = factory.Faker("name", locale="vi_VN")
     kind = UserKind.OFFICIAL
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
+    password = factory.django.Password(TEST_PASSWORD)
 
 
 class CitizenFactory(DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"09{n:08d}")
     phone = factory.SelfAttribute("username")
     full_name = factory.Faker("name", locale="vi_VN")
     national_id = factory.Sequence(lambda n: f"0661{n % 100:02d}{n:06d}")
     kind = UserKind.CITIZEN
+    password = factory.django.Password(TEST_PASSWORD)
 
 
 class RoleAssignmentFactory(DjangoModelFactory):

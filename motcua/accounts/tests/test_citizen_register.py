@@ -37,3 +37,10 @@ def test_same_cccd_cannot_register_twice():
         citizen_register(**{**GOOD, "phone": "0935111333"})
     assert exc.value.code == "cccd_taken"
     assert "CCCD" in str(exc.value.message)
+
+
+def test_factory_officials_can_log_in(client):
+    from motcua.accounts.tests.factories import TEST_PASSWORD, OfficialFactory
+
+    user = OfficialFactory()
+    assert client.login(username=user.username, password=TEST_PASSWORD)

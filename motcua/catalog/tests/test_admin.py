@@ -108,3 +108,18 @@ def test_a_new_legal_time_that_breaks_the_process_is_refused(admin_client, catal
     assert response.status_code == 200 and "thiếu 1 ngày làm việc" in response.content.decode()
     assert Procedure.objects.get(pk=catalogue.pk).processing_time_value == 1
     assert Process.objects.filter(procedure=catalogue).count() == 1
+
+
+def test_synonym_added_in_the_admin_is_stored_folded_and_audited(admin_client):
+    from motcua.catalog.models import SearchSynonym
+    from motcua.core.models import AuditEvent
+
+    response = admin_client.post("/admin/catalog/searchsynonym/add/",
+                                 {"phrase": "Giấy  Đỏ", "expansion": "giấy chứng nhận quyền sử dụng đất"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    synonym = SearchSynonym.objects.get(phrase="giay do")
+    assert synonym.expansion == "giay chung nhan quyen su dung dat"
+    assert AuditEvent.objects.filter(action="catalog.search_synonym_created", object_id=str(synonym.pk)).exists()
+    again = admin_client.post("/admin/catalog/searchsynonym/add/",
+                              {"phrase": "giay do", "expansion": "giấy chứng nhận quyền sử dụng đất"})
+    assert again.status_code == 200 and "đã có" in again.content.decode()

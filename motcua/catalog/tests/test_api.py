@@ -43,6 +43,8 @@ def test_filters_are_passed_to_the_search(client, catalogue):
                                              "online": "full"}).json()
     assert [r["code"] for r in body["results"]] == ["1.009999"]
     assert client.get("/api/v1/procedures", {"field": "KHONGCO"}).json() == {"count": 0, "results": []}
+    empty = client.get("/api/v1/procedures", {"q": "", "level": "", "online": "", "limit": "", "field": ""})
+    assert empty.status_code == 200 and empty.json()["count"] == len(CATALOGUE) - 1
 
 
 @pytest.mark.parametrize(("params", "parameter", "words"), [
@@ -54,6 +56,7 @@ def test_filters_are_passed_to_the_search(client, catalogue):
     ({"offset": -1}, "offset", "offset không được âm"),
     ({"offset": "1.5"}, "offset", "offset phải là số nguyên"),
     ({"q": "x" * 201}, "q", "Từ khóa dài quá 200 ký tự"),
+    ({"field": "X" * 33}, "field", "Mã lĩnh vực dài quá 32 ký tự"),
 ])
 def test_invalid_parameters_answer_400_in_vietnamese(client, params, parameter, words):
     response = client.get("/api/v1/procedures", params)
@@ -71,10 +74,10 @@ def test_full_text_syntax_typed_by_a_user_is_never_an_error(client, catalogue, q
 def test_search_query_count_does_not_grow_with_the_page(client, catalogue, django_assert_max_num_queries):
     more = [record(f"9.{i:06d}", f"Thủ tục đăng ký thử nghiệm số {i}", "HOTICH", i) for i in range(30)]
     catalogue_import(more)
-    with django_assert_max_num_queries(4):  # synonyms, count, page, fees
+    with django_assert_max_num_queries(5):  # synonyms, count, ids of the page, its rows, fees
         body = client.get("/api/v1/procedures", {"q": "đăng ký", "limit": 100}).json()
     assert len(body["results"]) > 30 and all(r["fees"] for r in body["results"])
-    with django_assert_max_num_queries(3):  # count, page, fees
+    with django_assert_max_num_queries(4):  # count, ids of the page, its rows, fees
         client.get("/api/v1/procedures", {"limit": 100})
 
 

@@ -4,7 +4,7 @@
 import pytest
 
 from motcua.catalog.models import SearchSynonym
-from motcua.catalog.search import procedure_search
+from motcua.catalog.search import Term, edits1, procedure_search
 from motcua.catalog.services import catalog_import, catalog_parse
 from motcua.catalog.synonyms import search_synonym_save
 from motcua.units.services import unit_create_agency
@@ -162,7 +162,7 @@ def test_limit_and_offset_page_through_the_ranking(catalogue):
 
 
 def test_results_carry_field_and_handling_unit_without_further_queries(catalogue, django_assert_num_queries):
-    with django_assert_num_queries(3):  # synonyms, count, page
+    with django_assert_num_queries(4):  # synonyms, count, ids of the page, its rows
         result = procedure_search(q="giấy phép xây dựng")
         assert [(p.field.code, p.handling_unit and p.handling_unit.code) for p in result.results][-1] == \
             ("XAYDUNG", "66.SXD")
@@ -177,6 +177,18 @@ def test_results_carry_field_and_handling_unit_without_further_queries(catalogue
 def test_special_characters_are_plain_text(catalogue, q):
     result = procedure_search(q=q)
     assert result.count >= 0
+
+
+def test_only_plain_words_can_reach_a_full_text_expression():
+    for word in ['a"b', "a*", "a b", "", "Đ", "a:b"]:
+        with pytest.raises(ValueError):
+            Term(word)
+
+
+def test_neighbours_one_edit_away():
+    assert {"sinh", "sin", "sihnn", "ihn"} <= edits1("sihn") and "sihn" not in edits1("sihn")
+    assert {"hon", "ho", "ohm", "homm"} <= edits1("hom") and all(abs(len(w) - 3) == 1 or len(w) == 3
+                                                                  for w in edits1("hom"))
 
 
 def test_a_procedure_code_finds_that_procedure(catalogue):
