@@ -38,15 +38,16 @@ def user_sees_everything(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
-def user_visible_units_q(user, *, field: str = "path", roles: Iterable[str] | None = None) -> Q:
-    """Q over a unit path field (e.g. "handling_unit__path") limited to what `user` may see."""
+def user_visible_units_q(user, *, fields: tuple[str, ...] = ("path",), roles: Iterable[str] | None = None) -> Q:
+    """Q over unit path fields (e.g. ("handling_unit__path", "receiving_unit__path")): a row matches when
+    any of them is a unit `user` may see."""
     if user_sees_everything(user):
         return Q()
     wanted = set(roles) if roles is not None else None
     paths = {a.unit.path for a in user_assignments(user) if wanted is None or a.role in wanted}
     if not paths:
         return Q(pk__in=[])
-    return unit_scope_q(paths, field=field)
+    return unit_scope_q(paths, fields=fields)
 
 
 def user_may_see_unit(user, unit: Unit) -> bool:

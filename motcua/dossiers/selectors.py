@@ -38,9 +38,8 @@ def _visible_q(user) -> Q:
         return Q(pk__in=[])
     scope = Q(pk__in=[])
     if user_assignments(user):
-        scope = (user_visible_units_q(user, field="handling_unit__path")
-                 | user_visible_units_q(user, field="receiving_unit__path")
-                 | user_visible_units_q(user, field="return_unit__path"))
+        scope = user_visible_units_q(
+            user, fields=("handling_unit__path", "receiving_unit__path", "return_unit__path"))
     if user.kind == UserKind.CITIZEN:
         scope |= Q(owner=user)
     return scope

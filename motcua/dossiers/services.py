@@ -47,7 +47,7 @@ from .models import (
     SupplementRequest,
 )
 from .rules import judge, notice_is_timely, step_deadlines
-from .workflow import Action, transition_check
+from .workflow import Action, previous_working_step, transition_check
 
 
 @dataclass(frozen=True)
@@ -393,8 +393,7 @@ def dossier_send_back(*, dossier: Dossier, actor, reason: str, at: datetime | No
     at, dossier = _now(at), _locked(dossier)
     transition_check(dossier, Action.SEND_BACK, actor, reason)
     step = dossier.current_step
-    previous = (dossier.steps.filter(order__lt=step.order, started_at__isnull=False).exclude(role=Role.RECEIVER)
-                .select_related("unit", "assignee").order_by("-order").first())
+    previous = previous_working_step(dossier)
     if previous is None:
         raise Conflict(_("Đây là bước xử lý đầu tiên, không có bước trước để trả lại."), code="no_previous_step")
     step.started_at = step.finished_at = None

@@ -90,10 +90,23 @@ def _allowed_by(dossier: Dossier, actor, rule: Rule, role: str, side: str) -> bo
     return user_has_role(actor, _side_unit(dossier, side), role)
 
 
+def previous_working_step(dossier: Dossier):
+    """The working step a dossier can be sent back to: the last started one before the current step."""
+    if dossier.current_step_id is None:
+        return None
+    return (dossier.steps.filter(order__lt=dossier.current_step.order, started_at__isnull=False)
+            .exclude(role=Role.RECEIVER).select_related("unit", "assignee").order_by("-order").first())
+
+
+# Conditions beyond stage and role, so that a button is never offered for an action bound to fail.
+PRECONDITIONS = {Action.SEND_BACK: lambda dossier: previous_working_step(dossier) is not None}
+
+
 def transition_allowed(dossier: Dossier, action: str, actor) -> bool:
     """May `actor` take `action` on `dossier` now? (for showing only the possible buttons)."""
     rule = RULES[action]
-    return dossier.stage in rule.sources and any(_allowed_by(dossier, actor, rule, r, s) for r, s in rule.who)
+    return (dossier.stage in rule.sources and any(_allowed_by(dossier, actor, rule, r, s) for r, s in rule.who)
+            and PRECONDITIONS.get(action, lambda _d: True)(dossier))
 
 
 def transition_check(dossier: Dossier, action: str, actor, note: str = "") -> Rule:

@@ -48,11 +48,13 @@ def unit_predecessor_paths(paths: set[str]) -> set[str]:
     return found
 
 
-def unit_scope_q(paths: set[str], *, field: str = "path") -> Q:
-    """Q matching units inside any subtree in `paths`, or inside any of their predecessors."""
+def unit_scope_q(paths: set[str], *, fields: tuple[str, ...] = ("path",)) -> Q:
+    """Q matching rows whose unit (any of `fields`, each a path lookup) lies inside a subtree in `paths`
+    or inside one of their predecessors. The succession walk runs once, whatever the number of fields."""
     q = Q(pk__in=[])
     for path in paths | unit_predecessor_paths(paths):
-        q |= Q(**{f"{field}__startswith": path})
+        for field in fields:
+            q |= Q(**{f"{field}__startswith": path})
     return q
 
 

@@ -296,3 +296,12 @@ def test_step_deadlines_in_calendar_days_round_up_fractions():
     start = local(2026, 3, 2, 9, 0)
     deadlines = step_deadlines(DEFAULT_CALENDAR, start, [Decimal("0.5"), Decimal("13.5"), Decimal("1")], "days")
     assert deadlines == [local(2026, 3, 3, 9, 0), local(2026, 3, 16, 9, 0), local(2026, 3, 17, 9, 0)]
+
+
+def test_send_back_is_not_offered_at_the_first_working_step(world):
+    from motcua.dossiers.workflow import Action, actions_available
+
+    dossier = to_specialist(world, MON)
+    assert Action.SEND_BACK not in actions_available(dossier, world.specialist)
+    dossier = dossier_forward(dossier=dossier, actor=world.specialist, at=MON + timedelta(hours=1))
+    assert Action.SEND_BACK in actions_available(dossier, world.leader)
