@@ -4,7 +4,6 @@ from factory.django import DjangoModelFactory
 
 from motcua.accounts.models import Role, RoleAssignment, User, UserKind
 
-
 TEST_PASSWORD = "mat-khau-thu-nghiem"
 
 
