@@ -24,3 +24,16 @@ def dak_lak(db):
 def _fast_password_hasher(settings):
     """PBKDF2 costs ~0.3 s a password; tests that make many accounts need none of that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def motcua_console(monkeypatch):
+    """The `motcua` console entry point as a process would run it (exit status via SystemExit).
+    run_from_argv closes every connection when it ends, which would drop the test's transaction on
+    PostgreSQL: keep the connection."""
+    from django.db import connections
+
+    from motcua.__main__ import main
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    return main

@@ -215,7 +215,9 @@ class SupplementRequest(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
     requested_at = models.DateTimeField(_("ngày yêu cầu"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for requests migrated from an older system, whose exchange format does not name the official.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
     missing = models.TextField(_("giấy tờ cần bổ sung"))
     due_before = models.DateTimeField(_("ngày hẹn trả trước"))
     received_at = models.DateTimeField(_("ngày tiếp nhận bổ sung"), null=True, blank=True)

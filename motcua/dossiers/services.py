@@ -78,7 +78,8 @@ def _calendar(dossier: Dossier) -> WorkCalendar:
     return calendar_for_unit(unit=dossier.handling_unit)
 
 
-def _set_stage(dossier: Dossier, stage: str) -> None:
+def stage_set(dossier: Dossier, stage: str) -> None:
+    """Set the internal stage and the national status that goes with it."""
     dossier.stage = stage
     dossier.status = NATIONAL_STATUS[stage]
 
@@ -153,7 +154,7 @@ def _resolve_units(*, procedure: Procedure, receiving_unit: Unit, handling_unit:
     return receiving_unit, handling_unit, return_unit
 
 
-def _step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | None]]:
+def step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | None]]:
     province = Unit.objects.filter(code=dossier.handling_unit.province_code).first()
     process = process_for(procedure=dossier.procedure, province=province)
     if process is None:  # a procedure without an approved process: receive → appraise → return
@@ -164,17 +165,23 @@ def _step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | No
     return [(s.order, s.name, s.role, s.allowance, s.unit) for s in process.steps.all()]
 
 
-def _create_steps(dossier: Dossier) -> list[DossierStep]:
-    plan = _step_plan(dossier)
+def steps_build(dossier: Dossier, plan: list | None = None) -> list[DossierStep]:
+    """The dossier's steps, unsaved, from the procedure's process (`step_plan`): a receiver step is at the
+    receiving center when first and at the return center after; the others at the handling unit unless
+    the process names a unit."""
     steps = []
-    for index, (order, name, role, allowance, unit) in enumerate(plan):
+    for index, (order, name, role, allowance, unit) in enumerate(plan if plan is not None else step_plan(dossier)):
         if unit is None:
             if role == Role.RECEIVER:
                 unit = dossier.receiving_unit if index == 0 else dossier.return_unit
             else:
                 unit = dossier.handling_unit
         steps.append(DossierStep(dossier=dossier, order=order, name=name, role=role, unit=unit, allowance=allowance))
-    return DossierStep.objects.bulk_create(steps)
+    return steps
+
+
+def _create_steps(dossier: Dossier) -> list[DossierStep]:
+    return DossierStep.objects.bulk_create(steps_build(dossier))
 
 
 def _schedule(dossier: Dossier, steps: list[DossierStep], start: datetime) -> None:
@@ -202,7 +209,7 @@ def _accept(dossier: Dossier, *, actor, at: datetime) -> None:
         first.save(update_fields=["started_at", "finished_at", "assignee"])
         first = steps[1]
     dossier.current_step = first
-    _set_stage(dossier, Stage.RECEIVED)
+    stage_set(dossier, Stage.RECEIVED)
 
 
 # ---------------------------------------------------------------- submission and receipt
@@ -227,7 +234,7 @@ def _new_dossier(*, procedure, channel, receiving_unit, handling_unit, return_un
         receiving_unit=receiving_unit, handling_unit=handling_unit, return_unit=return_unit, submitted_at=at,
         fee_total=sum(fee.amount for fee in procedure.fees.all()),
     )
-    _set_stage(dossier, stage)
+    stage_set(dossier, stage)
     dossier.save()
     _create_steps(dossier)
     return dossier
@@ -322,7 +329,7 @@ def dossier_refuse(*, dossier: Dossier, actor, reason: str, at: datetime | None 
     """Refuse at reception (không tiếp nhận, Form 03): never accepted, so never judged on time."""
     at, dossier = _now(at), _locked(dossier)
     transition_check(dossier, Action.REFUSE, actor, reason)
-    _set_stage(dossier, Stage.REFUSED)
+    stage_set(dossier, Stage.REFUSED)
     dossier.closing_note, dossier.finished_at = reason.strip(), at
     _save(dossier, "closing_note", "finished_at")
     _event(dossier, action=Action.REFUSE, actor=actor, from_stage=Stage.SUBMITTED, at=at, note=reason)
@@ -344,7 +351,7 @@ def _assign(dossier: Dossier, *, actor, assignee, at: datetime, note: str = "") 
     if assignee is None:
         raise ValidationFailed(_("Cần chọn người xử lý."), code="assignee_required")
     _start_step(dossier, dossier.current_step, assignee=assignee, at=at)
-    _set_stage(dossier, Stage.PROCESSING)
+    stage_set(dossier, Stage.PROCESSING)
     _save(dossier, "current_step", "assignee")
     _event(dossier, action=Action.ASSIGN, actor=actor, from_stage=Stage.RECEIVED, at=at, note=note,
            data={"assignee": assignee.pk})
@@ -371,7 +378,7 @@ def dossier_forward(*, dossier: Dossier, actor, note: str = "", assignee=None, a
     step.save(update_fields=["finished_at", "assignee"])
     following = list(dossier.steps.filter(order__gt=step.order).select_related("unit").order_by("order"))
     if not following or (len(following) == 1 and following[0].role == Role.RECEIVER):
-        _set_stage(dossier, Stage.DONE)
+        stage_set(dossier, Stage.DONE)
         _finish(dossier, at)
         dossier.current_step, dossier.assignee = (following[0] if following else None), None
         if following:
@@ -434,7 +441,7 @@ def dossier_request_supplement(*, dossier: Dossier, actor, missing: str, at: dat
     SupplementRequest.objects.create(dossier=dossier, requested_at=at, requested_by=actor, missing=missing.strip(),
                                      due_before=dossier.due_at)
     dossier.supplement_count += 1
-    _set_stage(dossier, Stage.SUPPLEMENT)
+    stage_set(dossier, Stage.SUPPLEMENT)
     _save(dossier, "supplement_count")
     _event(dossier, action=Action.REQUEST_SUPPLEMENT, actor=actor, from_stage=Stage.PROCESSING, at=at,
            note=missing, data={"within_3_working_days": within, "count": dossier.supplement_count})
@@ -452,7 +459,7 @@ def dossier_receive_supplement(*, dossier: Dossier, actor, note: str = "", at: d
     _schedule(dossier, steps, clock_start(_calendar(dossier), at, channel_is_paper=paper))
     request.received_at, request.due_after = at, dossier.due_at
     request.save(update_fields=["received_at", "due_after"])
-    _set_stage(dossier, Stage.PROCESSING)
+    stage_set(dossier, Stage.PROCESSING)
     _save(dossier, "clock_started_at", "due_at", "legal_due_at")
     _event(dossier, action=Action.RECEIVE_SUPPLEMENT, actor=actor, from_stage=Stage.SUPPLEMENT, at=at, note=note,
            data={"due_before": request.due_before.isoformat(), "due_after": dossier.due_at.isoformat()})
@@ -464,7 +471,7 @@ def dossier_request_fees(*, dossier: Dossier, actor, note: str, at: datetime | N
     """Ask the applicant to meet financial obligations (status 6). The office's clock pauses."""
     at, dossier = _now(at), _locked(dossier)
     transition_check(dossier, Action.REQUEST_FEES, actor, note)
-    _set_stage(dossier, Stage.FEES)
+    stage_set(dossier, Stage.FEES)
     _save(dossier)
     _event(dossier, action=Action.REQUEST_FEES, actor=actor, from_stage=Stage.PROCESSING, at=at, note=note)
     return dossier
@@ -479,7 +486,7 @@ def dossier_confirm_fees(*, dossier: Dossier, actor, note: str = "", at: datetim
     cal = _calendar(dossier)
     dossier.legal_due_at = due_after_pause(cal, dossier.legal_due_at, paused, at)
     dossier.due_at = due_after_pause(cal, dossier.due_at, paused, at)
-    _set_stage(dossier, Stage.PROCESSING)
+    stage_set(dossier, Stage.PROCESSING)
     _save(dossier, "legal_due_at", "due_at")
     _event(dossier, action=Action.CONFIRM_FEES, actor=actor, from_stage=Stage.FEES, at=at, note=note)
     return dossier
@@ -500,7 +507,7 @@ def dossier_consult(*, dossier: Dossier, actor, unit: Unit, question: str, days:
     deadline = due_at(calendar_for_unit(unit=unit), at, ProcessingTime(days, "working_days"))
     consultation = Consultation.objects.create(dossier=dossier, unit=unit, question=question.strip(),
                                                requested_at=at, due_at=deadline)
-    _set_stage(dossier, Stage.CONSULTING)
+    stage_set(dossier, Stage.CONSULTING)
     _save(dossier)
     _event(dossier, action=Action.CONSULT, actor=actor, from_stage=Stage.PROCESSING, at=at, note=question,
            data={"unit": unit.code, "due_at": deadline.isoformat()})
@@ -514,7 +521,7 @@ def dossier_answer_consultation(*, dossier: Dossier, actor, answer: str, at: dat
     consultation = dossier.consultations.filter(answered_at__isnull=True).latest("requested_at")
     consultation.answered_at, consultation.answer = at, answer.strip()
     consultation.save(update_fields=["answered_at", "answer"])
-    _set_stage(dossier, Stage.PROCESSING)
+    stage_set(dossier, Stage.PROCESSING)
     _save(dossier)
     _event(dossier, action=Action.ANSWER_CONSULTATION, actor=actor, from_stage=Stage.CONSULTING, at=at, note=answer,
            data={"on_time": at <= consultation.due_at})
@@ -530,7 +537,7 @@ def dossier_stop(*, dossier: Dossier, actor, reason: str, at: datetime | None = 
     at, dossier = _now(at), _locked(dossier)
     from_stage = dossier.stage
     transition_check(dossier, Action.STOP, actor, reason)
-    _set_stage(dossier, Stage.STOPPED)
+    stage_set(dossier, Stage.STOPPED)
     dossier.closing_note = reason.strip()
     _finish(dossier, at)
     _save(dossier, "closing_note", "finished_at", "outcome")
@@ -544,7 +551,7 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str, at: datetime | Non
     at, dossier = _now(at), _locked(dossier)
     from_stage = dossier.stage
     transition_check(dossier, Action.WITHDRAW, actor, reason)
-    _set_stage(dossier, Stage.WITHDRAWN)
+    stage_set(dossier, Stage.WITHDRAWN)
     dossier.closing_note = reason.strip()
     if dossier.received_at is not None:
         _finish(dossier, at)
@@ -583,7 +590,7 @@ def dossier_return_result(*, dossier: Dossier, actor, note: str = "", at: dateti
     transition_check(dossier, Action.RETURN_RESULT, actor, note)
     if dossier.current_step_id:
         DossierStep.objects.filter(pk=dossier.current_step_id).update(finished_at=at, assignee=actor)
-    _set_stage(dossier, Stage.RETURNED)
+    stage_set(dossier, Stage.RETURNED)
     dossier.returned_at = at
     _save(dossier, "returned_at")
     _event(dossier, action=Action.RETURN_RESULT, actor=actor, from_stage=Stage.DONE, at=at, note=note)

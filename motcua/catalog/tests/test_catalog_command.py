@@ -6,7 +6,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from motcua.__main__ import main
 from motcua.catalog.exchange import catalog_export
 from motcua.catalog.models import Procedure
 from motcua.catalog.selectors import procedure_get
@@ -75,11 +74,11 @@ def test_a_bad_record_refuses_the_whole_file_with_status_2(tmp_path):
     assert not Procedure.objects.exists()
 
 
-def test_a_bad_xlsx_row_is_named_and_goes_to_stderr(tmp_path, capsys):
+def test_a_bad_xlsx_row_is_named_and_goes_to_stderr(tmp_path, capsys, motcua_console):
     path = tmp_path / "hong.xlsx"
     path.write_bytes(payload_to_xlsx(catalog_payload(dict(BIRTH, steps=BIRTH["steps"][:2]))))
     with pytest.raises(SystemExit) as exc:
-        main(["catalog", "import", str(path)])
+        motcua_console(["catalog", "import", str(path)])
     assert exc.value.code == 2
     assert "Trang «Quy trình», dòng 2, 3 (1.001193)" in capsys.readouterr().err
     assert not Procedure.objects.exists()
