@@ -40,6 +40,8 @@ PROGRAMS = [
     ("consulting", 2), ("stopped", 2), ("withdrawn", 2), ("rescheduled", 2),
 ]
 WORKING = ("appraisal", "leader", "signing", "issuing", "done", "returned")
+STILL_OPEN = ("submitted", "received", "appraisal", "leader", "signing", "issuing", "supplement", "fees",
+              "consulting", "rescheduled")
 
 
 SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
@@ -155,8 +157,13 @@ def demo_dossiers(*, count: int = 260, seed: int = 1, now: datetime | None = Non
     programs, weights = zip(*PROGRAMS, strict=True)
     first = now - timedelta(days=42)
     for _ in range(count):
-        start = next_working_moment(world.cal, first + timedelta(minutes=world.rng.randint(0, 42 * 24 * 60)))
+        program = world.rng.choices(programs, weights)[0]
+        # Most dossiers still open arrived in the last few days; the rest (a realistic share) are overdue.
+        recent = program in STILL_OPEN and world.rng.random() < 0.85
+        since = now - timedelta(days=5) if recent else first
+        span = int((now - since).total_seconds() // 60)
+        start = next_working_moment(world.cal, since + timedelta(minutes=world.rng.randint(0, span)))
         if start >= now:
-            start = next_working_moment(world.cal, now - timedelta(days=3))
-        _one(world, world.rng.choices(programs, weights)[0], start, now)
+            start = next_working_moment(world.cal, now - timedelta(days=7))
+        _one(world, program, start, now)
     return count
