@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import UserKind
 from motcua.accounts.validators import normalize_phone, validate_cccd, validate_phone
+from motcua.core.errors import ValidationFailed
+from motcua.documents.models import FileKind
+from motcua.documents.validators import upload_check
 from motcua.dossiers.models import ApplicantKind, Channel, ResultDelivery
 from motcua.dossiers.services import ApplicantData
 from motcua.dossiers.workflow import RULES, Action
@@ -142,6 +145,47 @@ class ActionForm(_NoSuffix, forms.Form):
 # ---------------------------------------------------------------- receipt at the desk
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each checked by `documents.validators.upload_check` (type by content,
+    size), so one bad file refuses the whole form before anything is written."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for f in files:
+            try:
+                upload_check(f)
+            except ValidationFailed as exc:
+                raise ValidationError(str(exc.message), code=exc.code) from None
+        return files
+
+
+class DossierFileForm(_NoSuffix, forms.Form):
+    """Upload one file to a dossier: its kind (limited to what the user may attach) and, optionally, the
+    required paper it stands for."""
+
+    kind = forms.ChoiceField(label=_("Loại tệp"))
+    required_paper = forms.ModelChoiceField(label=_("Thuộc thành phần hồ sơ (không bắt buộc)"), queryset=None,
+                                            required=False, empty_label=_("— Không chọn —"))
+    file = forms.FileField(label=_("Tệp (PDF, JPEG hoặc PNG)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+    def __init__(self, *args, kinds, papers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, FileKind(k).label) for k in kinds]
+        self.fields["required_paper"].queryset = papers
+
+
 class ReceiptStartForm(_NoSuffix, forms.Form):
     """Step 1 of the receipt: the center (when the official serves several) and a procedure search."""
 
@@ -183,6 +227,8 @@ class ReceiptForm(_NoSuffix, forms.Form):
                                         initial=ResultDelivery.AT_CENTER)
     assignee = forms.ModelChoiceField(label=_("Chuyển ngay cho người xử lý (không bắt buộc)"), queryset=None,
                                       required=False, empty_label=_("— Chưa phân công —"))
+    scans = MultipleFileField(label=_("Bản quét giấy tờ"), required=False,
+                              help_text=_("Không bắt buộc. PDF, JPEG hoặc PNG; có thể chọn nhiều tệp."))
 
     def __init__(self, *args, papers, handling_units, assignees, **kwargs):
         """`handling_units`: dossiers.inbox.ReceiptUnits; `papers`: the procedure's required papers."""

@@ -12,6 +12,7 @@ urlpatterns = [
     # ho-so/<code>/mau/<nn>.pdf (dossiers.printing).
     path("ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("ho-so/<str:code>/mau/", include("motcua.dossiers.printing.urls")),
+    path("ho-so/<str:code>/tep/", views.dossier_file, name="dossier-file"),
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="dossier-action"),
     path("tiep-nhan/", views.receive_start, name="receive"),
     path("tiep-nhan/<str:center>/<str:procedure>/", views.receive_form, name="receive-form"),

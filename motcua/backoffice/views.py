@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,9 @@ from motcua.catalog.search import procedure_search
 from motcua.catalog.selectors import procedure_get
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.core.masking import mask_phone
+from motcua.documents.models import FileKind
+from motcua.documents.selectors import dossier_files, file_kinds_allowed
+from motcua.documents.services import dossier_file_attach, files_guard
 from motcua.dossiers.inbox import (
     consultation_units,
     dossier_assignee_target,
@@ -44,7 +48,14 @@ from motcua.dossiers.workflow import RULES, Action, actions_available
 from motcua.workdays.selectors import calendar_for_unit
 
 from .display import Badge, due_badge, tab_view
-from .forms import ActionForm, InboxSearchForm, OfficialAuthenticationForm, ReceiptForm, ReceiptStartForm
+from .forms import (
+    ActionForm,
+    DossierFileForm,
+    InboxSearchForm,
+    OfficialAuthenticationForm,
+    ReceiptForm,
+    ReceiptStartForm,
+)
 
 PAGE_SIZE = 20
 PROCEDURE_RESULTS = 30
@@ -191,8 +202,15 @@ def _paper_rows(dossier: Dossier) -> list[tuple[object, bool | None]]:
     return [(paper, None if names is None else paper.name in names) for paper in dossier_papers(dossier=dossier)]
 
 
+def _file_form(request, dossier: Dossier, data=None, files=None) -> DossierFileForm | None:
+    kinds = file_kinds_allowed(user=request.user, dossier=dossier)
+    if not kinds:
+        return None
+    return DossierFileForm(data, files, kinds=kinds, papers=dossier.procedure.papers.order_by("order", "id"))
+
+
 def _render_dossier(request, dossier: Dossier, *, failed: ActionForm | None = None, error: str = "",
-                    status: int = 200):
+                    status: int = 200, file_form: DossierFileForm | None = None, file_error: str = ""):
     now = timezone.now()
     cal = calendar_for_unit(unit=dossier.handling_unit)
     available = actions_available(dossier, request.user)
@@ -205,6 +223,8 @@ def _render_dossier(request, dossier: Dossier, *, failed: ActionForm | None = No
         "failed": failed, "error": error, "print_forms": _print_forms(dossier),
         "form_data": [(k, v) for k, v in (dossier.form_data or {}).items()
                       if k != "papers_received" and isinstance(v, str | int | float)],
+        "files": dossier_files(dossier=dossier), "file_form": file_form or _file_form(request, dossier),
+        "file_error": file_error,
     }, status=status)
 
 
@@ -232,6 +252,30 @@ def dossier_action(request, code: str, action: str):
         return _render_dossier(request, dossier, failed=form, error=str(exc.message), status=exc.status)
     messages.success(request, _("Đã thực hiện «%(action)s» đối với hồ sơ %(code)s.")
                      % {"action": Action(action).label, "code": dossier.code})
+    return redirect("backoffice:dossier", code=dossier.code)
+
+
+@official_required
+@require_POST
+def dossier_file(request, code: str):
+    """Upload one file (tệp hồ sơ) → `dossier_file_attach` → back to the page with a message."""
+    dossier = _dossier_or_none(request, code)
+    if dossier is None:
+        return _not_found(request, _("Không tìm thấy hồ sơ %(code)s trong phạm vi của bạn.") % {"code": code})
+    form = _file_form(request, dossier, data=request.POST, files=request.FILES)
+    if form is None:
+        return _render_dossier(request, dossier, status=403,
+                               file_error=_("Bạn không có quyền đính kèm tệp vào hồ sơ này."))
+    if not form.is_valid():
+        return _render_dossier(request, dossier, file_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        record = dossier_file_attach(dossier=dossier, actor=request.user, uploaded_file=data["file"],
+                                     kind=data["kind"], required_paper=data["required_paper"])
+    except ApplicationError as exc:
+        return _render_dossier(request, dossier, file_form=form, file_error=str(exc.message), status=exc.status)
+    messages.success(request, _("Đã đính kèm tệp «%(name)s» vào hồ sơ %(code)s.")
+                     % {"name": record.name, "code": dossier.code})
     return redirect("backoffice:dossier", code=dossier.code)
 
 
@@ -270,7 +314,7 @@ def receive_form(request, center: str, procedure: str):
     except NotFound as exc:
         return _not_found(request, str(exc.message))
     units = receipt_handling_units(procedure=procedure_obj, center=center_unit)
-    form = ReceiptForm(request.POST or None, papers=procedure_obj.papers.order_by("order", "id"),
+    form = ReceiptForm(request.POST or None, request.FILES or None, papers=procedure_obj.papers.order_by("order", "id"),
                        handling_units=units,
                        assignees=receipt_assignees(procedure=procedure_obj, handling_unit=units.default))
     status = 200
@@ -278,12 +322,16 @@ def receive_form(request, center: str, procedure: str):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                dossier = dossier_receive_in_person(
-                    procedure=procedure_obj, receiving_unit=center_unit, applicant=form.applicant(),
-                    actor=request.user, handling_unit=data["handling_unit"], channel=data["channel"],
-                    result_delivery=data["result_delivery"], assignee=data["assignee"],
-                    form_data={"papers_received": form.papers_received()})
+            try:  # the scans were checked by the form; the receipt and their storage succeed or fail together
+                with files_guard(), transaction.atomic():
+                    dossier = dossier_receive_in_person(
+                        procedure=procedure_obj, receiving_unit=center_unit, applicant=form.applicant(),
+                        actor=request.user, handling_unit=data["handling_unit"], channel=data["channel"],
+                        result_delivery=data["result_delivery"], assignee=data["assignee"],
+                        form_data={"papers_received": form.papers_received()})
+                    for scan in data["scans"]:
+                        dossier_file_attach(dossier=dossier, actor=request.user, uploaded_file=scan,
+                                            kind=FileKind.PAPER)
             except ApplicationError as exc:
                 form.add_error(None, str(exc.message))
                 status = exc.status

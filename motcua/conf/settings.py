@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",

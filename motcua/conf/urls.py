@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("motcua.conf.api_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("tep/", include("motcua.documents.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -31,8 +31,10 @@ def may_receive(user) -> bool:
 @register.filter
 def action_label(value: str) -> str:
     """A DossierEvent action → its Vietnamese name ("forward" → "Chuyển bước tiếp theo")."""
-    if value == "submit":
-        return _("Nộp hồ sơ trực tuyến")
+    extra = {"submit": _("Nộp hồ sơ trực tuyến"), "attach_file": _("Đính kèm tệp"),
+             "import": _("Chuyển đổi dữ liệu từ hệ thống cũ"), "finish": _("Hoàn thành xử lý")}
+    if value in extra:
+        return extra[value]
     try:
         return str(Action(value).label)
     except ValueError:
