@@ -29,8 +29,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# The project catalog (motcua/locale) leaves out the apps with their own (portal, backoffice) and the
+# official printed forms, which stay Vietnamese.
 messages: $(STAMP)
-	cd motcua && ../$(PY) -m motcua makemessages -l en --no-obsolete && ../$(PY) -m motcua compilemessages
+	cd motcua && ../$(PY) -m motcua makemessages -l en --no-obsolete --ignore='portal/*' --ignore='backoffice/*' \
+		--ignore='dossiers/printing/*' --ignore='dossiers/templates/*' --ignore='*/tests/*'
+	cd motcua && ../$(PY) -m motcua compilemessages -l en
+
 
 clean:
 	rm -rf $(VENV) var

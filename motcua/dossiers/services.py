@@ -129,7 +129,7 @@ def _resolve_units(*, procedure: Procedure, receiving_unit: Unit, handling_unit:
     """Where the dossier is received, handled and returned — regardless of administrative boundary
     within the province (Decree 118/2025) when the procedure allows it."""
     if receiving_unit.kind != UnitKind.SERVICE_CENTER or not receiving_unit.is_active_on(on):
-        raise ValidationFailed(_("Hồ sơ được tiếp nhận tại một Trung tâm Phục vụ hành chính công đang hoạt động."),
+        raise ValidationFailed(_("Hồ sơ phải được tiếp nhận tại một Trung tâm Phục vụ hành chính công đang hoạt động."),
                                code="receiving_unit_invalid")
     province = receiving_unit.province_code
     if procedure.level == Level.PROVINCE:
@@ -159,9 +159,10 @@ def step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | Non
     process = process_for(procedure=dossier.procedure, province=province)
     if process is None:  # a procedure without an approved process: receive → appraise → return
         total = Decimal(dossier.procedure.processing_time_value)
-        return [(1, _("Tiếp nhận hồ sơ"), Role.RECEIVER, Decimal(0), None),
-                (2, _("Thẩm định, giải quyết"), Role.SPECIALIST, total, None),
-                (3, _("Trả kết quả"), Role.RECEIVER, Decimal(0), None)]
+        # Stored on the dossier and printed on official forms: Vietnamese data, never the UI language.
+        return [(1, "Tiếp nhận hồ sơ", Role.RECEIVER, Decimal(0), None),
+                (2, "Thẩm định, giải quyết", Role.SPECIALIST, total, None),
+                (3, "Trả kết quả", Role.RECEIVER, Decimal(0), None)]
     return [(s.order, s.name, s.role, s.allowance, s.unit) for s in process.steps.all()]
 
 
@@ -297,7 +298,7 @@ def dossier_receive_in_person(
     """Receipt at the desk or by post (tiếp nhận trực tiếp / qua bưu chính): accepted at once."""
     at = _now(at)
     if channel not in (Channel.IN_PERSON, Channel.POST):
-        raise ValidationFailed(_("Kênh tiếp nhận tại quầy chỉ gồm trực tiếp hoặc bưu chính."), code="channel_invalid")
+        raise ValidationFailed(_("Tại quầy chỉ tiếp nhận hồ sơ nộp trực tiếp hoặc qua bưu chính."), code="channel_invalid")
     if not user_has_role(actor, receiving_unit, Role.RECEIVER):
         raise PermissionDenied(_("Chỉ cán bộ tiếp nhận của %(unit)s được tiếp nhận hồ sơ tại đây.")
                                % {"unit": receiving_unit.name}, code="transition_forbidden")

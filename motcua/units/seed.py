@@ -85,7 +85,7 @@ def seed_parse(payload: dict) -> Seed:
     orphans = [unit.code for unit in communes if unit.province not in province_codes]
     if orphans:
         raise SeedError(
-            _("Xã/phường thuộc tỉnh không có trong tệp: %(codes)s.") % {"codes": ", ".join(orphans[:10])}
+            _("Tỉnh của các xã, phường sau không có trong tệp: %(codes)s.") % {"codes": ", ".join(orphans[:10])}
         )
     return Seed(effective_from=effective_from, provinces=provinces, communes=communes)
 

@@ -35,7 +35,8 @@ def default_agency_code(*, province_code: str, unit_code: str | None = None, cen
 
 
 def _center_name(unit_name: str) -> str:
-    return _("Trung tâm Phục vụ hành chính công %(unit)s") % {"unit": unit_name[:1].lower() + unit_name[1:]}
+    # A unit's name is Vietnamese data whatever language the caller's screen is in.
+    return "Trung tâm Phục vụ hành chính công " + unit_name[:1].lower() + unit_name[1:]
 
 
 class _Upserter:
