@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.accounts.models import Role
+from motcua.core.api import MAX_OFFSET
 from motcua.core.errors import ValidationFailed
 
 from .models import Fee, Level, OnlineLevel, PaperForm, Procedure, ProcessStep, RequiredPaper, TimeUnit
@@ -51,9 +52,10 @@ class ProcedureSearchParams(serializers.Serializer):
         "invalid": _("limit phải là số nguyên."),
         "min_value": format_lazy(_("limit phải từ 1 đến {max}."), max=LIMIT_MAX),
         "max_value": format_lazy(_("limit phải từ 1 đến {max}."), max=LIMIT_MAX)})
-    offset = serializers.IntegerField(required=False, default=0, min_value=0, error_messages={
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=MAX_OFFSET, error_messages={
         "invalid": _("offset phải là số nguyên."),
-        "min_value": _("offset không được âm.")})
+        "min_value": _("offset không được âm."),
+        "max_value": _("offset quá lớn.")})
 
     @classmethod
     def parse(cls, query_params) -> dict:

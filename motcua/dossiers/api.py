@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
+from motcua.core.api import MAX_OFFSET
 from motcua.core.errors import ValidationFailed
 from motcua.units.models import Unit
 
@@ -115,7 +116,7 @@ class ListFilterSerializer(serializers.Serializer):
     late = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False, default="")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET, default=0)
 
 
 def _valid(serializer_class, data):

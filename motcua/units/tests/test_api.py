@@ -5,10 +5,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_communes_of_dak_lak_are_listed(client):
-    response = client.get("/api/v1/units", {"parent": "66", "limit": 200})
-    assert response.status_code == 200
-    kinds = {row["kind"] for row in response.json()["results"]}
-    assert response.json()["count"] == 103  # 102 communes + the provincial service center
+    first = client.get("/api/v1/units", {"parent": "66", "limit": 100})
+    second = client.get("/api/v1/units", {"parent": "66", "limit": 100, "offset": 100})
+    assert first.status_code == second.status_code == 200
+    kinds = {row["kind"] for page in (first, second) for row in page.json()["results"]}
+    assert first.json()["count"] == 103  # 102 communes + the provincial service center
+    assert len(first.json()["results"]) + len(second.json()["results"]) == 103
     assert kinds == {"xa", "phuong", "trung_tam"}
 
 
