@@ -9,7 +9,7 @@ the caller's view is "not found", never "forbidden", so a code reveals nothing.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from motcua.accounts.models import UserKind
 from motcua.accounts.permissions import user_assignments, user_sees_everything, user_visible_units_q
 from motcua.core.errors import NotFound
 
-from .models import OPEN_STAGES, WAITING_STAGES, Dossier, DossierEvent, Outcome
+from .models import OPEN_STAGES, WAITING_STAGES, Dossier, DossierEvent, DossierStep, Outcome
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def dossier_list_visible(*, user, filters: DossierFilters | None = None) -> Quer
 
 def dossier_get_visible(*, user, code: str) -> Dossier:
     try:
-        return dossier_list_visible(user=user).get(code=code)
+        return (dossier_list_visible(user=user)
+                .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("unit")))
+                .get(code=code))
     except Dossier.DoesNotExist:
         raise NotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": code}, code="dossier_not_found") from None
 

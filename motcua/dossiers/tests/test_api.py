@@ -167,3 +167,10 @@ def test_cross_boundary_dossier_is_seen_by_both_centers_and_the_handling_commune
 def test_openapi_documents_the_dossier_endpoints(world):
     paths = _client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
     assert {"/api/v1/dossiers", "/api/v1/dossiers/{code}", "/api/v1/dossiers/{code}/transitions"} <= set(paths)
+
+
+def test_detail_query_count_does_not_grow_with_the_steps(world, django_assert_max_num_queries):
+    dossier = receive(world, MON)
+    client = _client(world.specialist)
+    with django_assert_max_num_queries(6):  # 11 when each step fetched its unit
+        assert client.get(f"/api/v1/dossiers/{dossier.code}").status_code == 200
