@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.documents",
+    "motcua.integrations.identity",
+    "motcua.integrations.notifications",
+    "motcua.integrations.payments",
+    "motcua.monitoring",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
@@ -215,3 +219,11 @@ LOGGING = {
 
 # Domain configuration with defaults from docs/domain (each overridable by environment).
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "66")  # the province this install serves
+
+# ---------------------------------------------------------------- accounts and login (portal)
+
+# ---------------------------------------------------------------- notifications (e-mail, SMS)
+
+# ---------------------------------------------------------------- online payment (VNPAY)
+
+# ---------------------------------------------------------------- monitoring (service index, dashboard)

@@ -11,5 +11,8 @@ urlpatterns = [
     path("api/v1/", include("motcua.conf.api_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("tep/", include("motcua.documents.urls")),
+    path("thanh-toan/", include("motcua.integrations.payments.urls")),
+    path("dang-nhap-vneid/", include("motcua.integrations.identity.urls")),
+    path("giam-sat/", include("motcua.monitoring.urls")),
     path("", include("motcua.portal.urls")),
 ]

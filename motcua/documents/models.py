@@ -39,6 +39,9 @@ class DossierFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), db_index=True)
+    # Reuse (tái sử dụng) of a paper the same applicant stored for an earlier dossier: same stored file.
+    reused_from = models.ForeignKey("self", verbose_name=_("dùng lại từ tệp"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="reuses")
 
     class Meta:
         verbose_name = _("tệp hồ sơ")

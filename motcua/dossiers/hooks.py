@@ -4,6 +4,9 @@
 Apps register a listener with `listen(fn)`; `fn(event_id)` runs once the transaction that wrote the
 event has committed, never for a rolled-back change. A failing listener is logged, it never breaks
 the officer's action (the listener owns its own retries).
+
+`listen_in_transaction(fn)`: `fn(event)` runs inside the transaction that writes the event, so what it
+writes (the index counters) commits or rolls back with the dossier; an error there undoes the action.
 """
 
 import logging
@@ -13,6 +16,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 _listeners: list[Callable[[int], None]] = []
+_in_transaction: list[Callable] = []
 
 
 def listen(fn: Callable[[int], None]) -> Callable[[int], None]:
@@ -36,3 +40,21 @@ def _dispatch(event_id: int) -> None:
 
 def event_committed_later(event_id: int) -> None:
     transaction.on_commit(lambda: _dispatch(event_id))
+
+
+def listen_in_transaction(fn: Callable) -> Callable:
+    if fn not in _in_transaction:
+        _in_transaction.append(fn)
+    return fn
+
+
+def unlisten_in_transaction(fn: Callable) -> None:
+    if fn in _in_transaction:
+        _in_transaction.remove(fn)
+
+
+def event_written(event) -> None:
+    """Called by `dossiers.services` right after a DossierEvent is saved, inside its transaction."""
+    for fn in list(_in_transaction):
+        fn(event)
+    event_committed_later(event.pk)

@@ -281,3 +281,62 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class QuickRating(models.TextChoices):
+    SATISFIED = "hai_long", _("Hài lòng")
+    NEUTRAL = "binh_thuong", _("Bình thường")
+    UNSATISFIED = "khong_hai_long", _("Không hài lòng")
+
+
+class Rating(models.Model):
+    """Rating (đánh giá mức độ hài lòng) of a dossier by its applicant, after the result: a quick rating and,
+    optionally, the nine criteria of Circular 01/2018 art. 13 scored 0/1/2 (`criteria` = {"1": 2, ...})."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    quick = models.CharField(_("mức độ hài lòng"), max_length=16, choices=QuickRating.choices)
+    criteria = models.JSONField(_("điểm theo 9 tiêu chí"), default=dict, blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    rated_at = models.DateTimeField(_("thời điểm đánh giá"), db_index=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.quick}"
+
+
+class PetitionKind(models.TextChoices):
+    FEEDBACK = "phan_anh", _("Phản ánh")
+    PROPOSAL = "kien_nghi", _("Kiến nghị")
+
+
+class Petition(models.Model):
+    """Petition (phản ánh, kiến nghị) about a dossier's handling, answered by the handling unit within
+    `due_at`; the applicant may say whether the answer satisfied them."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="petitions")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT,
+                             related_name="petitions")
+    kind = models.CharField(_("loại"), max_length=16, choices=PetitionKind.choices, default=PetitionKind.FEEDBACK)
+    content = models.TextField(_("nội dung"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("ngày gửi"), db_index=True)
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    answer = models.TextField(_("trả lời"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(_("ngày trả lời"), null=True, blank=True)
+    satisfied = models.BooleanField(_("hài lòng với trả lời"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phản ánh, kiến nghị")
+        verbose_name_plural = _("phản ánh, kiến nghị")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.content[:60]}"

@@ -91,7 +91,7 @@ def _event(dossier: Dossier, *, action: str, actor, from_stage: str, at: datetim
         action=action, from_stage=from_stage, to_stage=dossier.stage, status=dossier.status,
         step_order=dossier.current_step.order if dossier.current_step_id else None, note=note, data=data or {},
     )
-    hooks.event_committed_later(event.pk)
+    hooks.event_written(event)
     return event
 
 
@@ -249,10 +249,12 @@ def dossier_submit_online(
     *, procedure: Procedure, receiving_unit: Unit, applicant: ApplicantData, owner=None,
     handling_unit: Unit | None = None, return_unit: Unit | None = None, form_data: dict | None = None,
     result_delivery: str = ResultDelivery.ONLINE, idempotency_key: str = "", fingerprint: str = "",
-    at: datetime | None = None,
+    identity_verified: bool | None = None, at: datetime | None = None,
 ) -> tuple[Dossier, bool]:
     """Online submission (nộp trực tuyến, status 1). With an idempotency key, the same key and body give
-    back the same dossier (created=False); the same key with another body is refused."""
+    back the same dossier (created=False); the same key with another body is refused.
+    `identity_verified`: the session logged in through the national identity provider (VNeID); when not
+    given, the account's own flag."""
     at = _now(at)
     scope = f"user:{owner.pk}" if owner is not None and owner.is_authenticated else "anon"
     if idempotency_key:
@@ -265,7 +267,8 @@ def dossier_submit_online(
                 procedure=procedure, channel=Channel.ONLINE, receiving_unit=receiving_unit,
                 handling_unit=handling_unit, return_unit=return_unit, applicant=applicant,
                 owner=owner if scope != "anon" else None, form_data=form_data, result_delivery=result_delivery,
-                identity_verified=bool(owner is not None and getattr(owner, "identity_verified", False)),
+                identity_verified=(bool(identity_verified) if identity_verified is not None and scope != "anon"
+                                   else bool(owner is not None and getattr(owner, "identity_verified", False))),
                 stage=Stage.SUBMITTED, at=at)
             if idempotency_key:
                 SubmissionKey.objects.create(scope=scope, key=idempotency_key, fingerprint=fingerprint,
@@ -633,3 +636,31 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, note: str = "", 
         raise ValidationFailed(_("Cần ngày hẹn trả mới."), code="new_due_invalid")
     result = calls[action]()
     return result.dossier if isinstance(result, Consultation) else result
+
+
+# ---------------------------------------------------------------- facts recorded by other apps' services
+
+
+@transaction.atomic
+def dossier_event_record(*, dossier: Dossier, action: str, actor=None, note: str = "", data: dict | None = None,
+                         at: datetime | None = None) -> DossierEvent:
+    """An event that does not change the stage (rating, petition, file, payment): other apps' services call
+    this in their own transaction so the dossier's history and the index counters see it."""
+    return _event(dossier, action=action, actor=actor, from_stage=dossier.stage, at=_now(at), note=note, data=data)
+
+
+@transaction.atomic
+def dossier_mark_paid_online(*, dossier: Dossier, amount: int, channel: int = 2, reference: str = "",
+                             at: datetime | None = None) -> Dossier:
+    """Online payment confirmed by the gateway (DuocThanhToanTrucTuyen: 1 national portal, 2 province).
+    Repeating it changes nothing."""
+    dossier = _locked(dossier)
+    if dossier.paid_online:
+        return dossier
+    if channel not in (1, 2):
+        raise ValidationFailed(_("Kênh thanh toán không hợp lệ."), code="payment_channel_invalid")
+    dossier.paid_online = channel
+    dossier.save(update_fields=["paid_online", "updated_at"])
+    _event(dossier, action="pay_online", actor=None, from_stage=dossier.stage, at=_now(at),
+           data={"amount": amount, "reference": reference, "channel": channel})
+    return dossier

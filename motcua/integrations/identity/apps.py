@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "motcua.integrations.identity"
+    label = "identity"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Portal pages: account (included by portal/urls.py, namespace "portal")."""
+
+urlpatterns: list = []
