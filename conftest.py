@@ -13,6 +13,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         units_sync(seed=seed_read())
 
 
+@pytest.fixture(autouse=True)
+def _units_after_flush(request):
+    """Transactional tests (live server, several processes) empty every table when they end, the units
+    seeded above included: put them back for the tests that need a committed database."""
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = marker is not None and marker.kwargs.get("transaction", False)
+    if not by_marker and not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    if not by_marker:
+        request.getfixturevalue("transactional_db")
+    from motcua.units.models import Unit
+    from motcua.units.seed import seed_read
+    from motcua.units.services import units_sync
+
+    if not Unit.objects.exists():
+        units_sync(seed=seed_read())
+
+
 @pytest.fixture
 def dak_lak(db):
     from motcua.units.models import Unit
