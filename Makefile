@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint install clean messages
+.PHONY: demo test lint install clean messages oidc-provider
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,25 @@ demo: $(STAMP)
 	@echo "motcua: http://$(HOST)/  (Ctrl+C để dừng)"
 	$(PY) -m motcua runserver $(HOST)
 
-test: $(STAMP)
+test: $(STAMP) oidc-provider
 	$(PY) -m pytest
+
+# The OpenID Connect provider the VNeID login tests run on loopback (tests/oidc_provider, npm). Installed
+# when Node is there and node_modules is missing or older than the lock file; without Node those tests
+# report that they did not run (or fail, with MOTCUA_REQUIRE_NODE=1).
+OIDC_PROVIDER := tests/oidc_provider
+OIDC_STAMP := $(OIDC_PROVIDER)/node_modules/.motcua-installed
+
+$(OIDC_STAMP): $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund
+	touch $@
+
+oidc-provider:
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(OIDC_STAMP); \
+	else \
+		echo "motcua: Node.js/npm not found: the VNeID (OpenID Connect) login tests will not run."; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

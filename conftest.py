@@ -44,6 +44,13 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _notifications_without_thread(settings):
+    """No background sender threads in tests (they would write to the test database behind the test's
+    back); a test that wants them switches MOTCUA_NOTIFY_SYNC_THREAD on (integrations/notifications)."""
+    settings.MOTCUA_NOTIFY_SYNC_THREAD = False
+
+
 @pytest.fixture
 def motcua_console(monkeypatch):
     """The `motcua` console entry point as a process would run it (exit status via SystemExit).

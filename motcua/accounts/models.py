@@ -2,6 +2,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
@@ -28,6 +29,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        constraints = [
+            # A citizen logs in with their e-mail: one citizen account per address, whatever its case.
+            models.UniqueConstraint(
+                Lower("email"), condition=Q(kind="cong_dan") & ~Q(email=""), name="citizen_email_unique_ci"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()

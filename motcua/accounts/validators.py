@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""CCCD (citizen identity number) and Vietnamese phone numbers: validation and normal form."""
+"""CCCD (citizen identity number), Vietnamese phone numbers and e-mail addresses: validation and normal form."""
 
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 # Place-of-birth codes of the 63 pre-2025 provinces (Circular 59/2021/TT-BCA, appendix I); they stay
@@ -45,3 +46,13 @@ def validate_phone(value: str) -> None:
             _("Số điện thoại %(value)s không hợp lệ (ví dụ hợp lệ: 0912345678)."), code="phone_format",
             params={"value": value},
         )
+
+
+def normalize_email(value: str) -> str:
+    """Trim and lower-case the domain (the local part is kept as written; comparisons ignore case)."""
+    local, at, domain = (value or "").strip().rpartition("@")
+    return f"{local}@{domain.lower()}" if at else (value or "").strip()
+
+
+def validate_email_address(value: str) -> None:
+    EmailValidator(message=_("Địa chỉ e-mail %(value)s không hợp lệ."), code="email_format")(value)

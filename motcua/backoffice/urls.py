@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.urls import include, path
 
-from . import views
+from . import petitions, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("ho-so/<str:code>/thao-tac/<slug:action>/", views.dossier_action, name="dossier-action"),
     path("tiep-nhan/", views.receive_start, name="receive"),
     path("tiep-nhan/<str:center>/<str:procedure>/", views.receive_form, name="receive-form"),
+    # Petitions (phản ánh, kiến nghị) about dossiers of the official's units.
+    path("phan-anh/", petitions.petition_list, name="petitions"),
+    path("phan-anh/<int:pk>/", petitions.petition_detail, name="petition"),
 ]

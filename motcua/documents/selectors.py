@@ -11,9 +11,10 @@ from motcua.core.errors import NotFound
 from motcua.dossiers.models import OPEN_STAGES, Dossier
 from motcua.dossiers.selectors import dossier_get_visible
 
-from .models import DossierFile, FileKind
+from .models import DossierFile, FileKind, UploadDraft
 
 RESULT_ROLES = (Role.CLERK, Role.SIGNING_LEADER)
+REUSABLE_SCAN = 200  # newest files of one citizen looked at for reuse
 
 
 def dossier_files(*, dossier: Dossier) -> QuerySet:
@@ -53,3 +54,49 @@ def file_kinds_allowed(*, user, dossier: Dossier) -> list[str]:
     elif dossier.owner_id is not None and dossier.owner_id == user.pk and dossier.stage in OPEN_STAGES:
         kinds = [FileKind.PAPER, FileKind.SUPPLEMENT]
     return kinds
+
+
+# ---------------------------------------------------------------- online submission (the citizen's own files)
+
+
+def upload_drafts(*, owner, procedure_code: str) -> QuerySet:
+    """The papers `owner` has staged for `procedure_code` in the submission wizard (nobody else's)."""
+    if not getattr(owner, "is_authenticated", False):
+        return UploadDraft.objects.none()
+    return (UploadDraft.objects.filter(owner=owner, procedure_code=procedure_code)
+            .select_related("required_paper").order_by("created_at", "id"))
+
+
+def upload_draft_get(*, owner, draft_id: int) -> UploadDraft:
+    draft = None
+    if getattr(owner, "is_authenticated", False):
+        draft = UploadDraft.objects.filter(owner=owner, pk=draft_id).select_related("required_paper").first()
+    if draft is None:
+        raise NotFound(_("Không tìm thấy tệp."), code="file_not_found")
+    return draft
+
+
+def dossier_files_reusable(*, user, paper_name: str = "") -> list[DossierFile]:
+    """Files of the dossiers `user` owns that may be reused (tái sử dụng) for a new dossier: one per
+    content, newest first, those filed under the same required paper name (`paper_name`) ahead."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = (DossierFile.objects.filter(dossier__owner=user).select_related("dossier", "required_paper")
+            .order_by("-uploaded_at", "-id")[:REUSABLE_SCAN])
+    seen: dict[str, DossierFile] = {}
+    for row in rows:
+        seen.setdefault(row.sha256, row)
+    files = list(seen.values())
+    return sorted(files, key=lambda f: not (paper_name and f.required_paper is not None
+                                            and f.required_paper.name == paper_name))
+
+
+def dossier_file_reusable_get(*, user, file_id: int) -> DossierFile:
+    """One file `user` may reuse (see `dossier_files_reusable`), else NotFound."""
+    file = None
+    if getattr(user, "is_authenticated", False):
+        file = (DossierFile.objects.filter(pk=file_id, dossier__owner=user)
+                .select_related("dossier", "required_paper").first())
+    if file is None:
+        raise NotFound(_("Không tìm thấy giấy tờ đã nộp trước đây."), code="file_not_found")
+    return file

@@ -32,6 +32,12 @@ def max_dossier_bytes() -> int:
     return int(getattr(settings, "MOTCUA_UPLOAD_MAX_DOSSIER_BYTES", DEFAULT_MAX_DOSSIER_BYTES))
 
 
+def draft_quota_bytes() -> int:
+    """What one account may keep staged in the submission wizard, all procedures together: twice a
+    dossier's limit (a dossier being prepared plus room to replace its files)."""
+    return 2 * max_dossier_bytes()
+
+
 def _megabytes(n: int) -> str:
     return f"{n / MB:g}"
 
@@ -87,3 +93,23 @@ def dossier_total_check(*, current: int, adding: int) -> None:
     if current + adding > limit:
         raise ValidationFailed(_("Tổng dung lượng tệp của hồ sơ vượt quá %(mb)s MB.") % {"mb": _megabytes(limit)},
                                code="dossier_files_too_large")
+
+
+def draft_quota_check(*, current: int, adding: int) -> None:
+    limit = draft_quota_bytes()
+    if current + adding > limit:
+        raise ValidationFailed(
+            _("Các tệp bạn đang tải lên (chưa nộp) đã vượt quá %(mb)s MB. Hãy nộp hoặc bỏ bớt hồ sơ đang soạn.")
+            % {"mb": _megabytes(limit)}, code="drafts_too_large")
+
+
+def upload_name_check(name: str | None) -> None:
+    """Refuse a file name that carries a path or control characters ("../../etc/passwd.pdf"): the name is
+    never used on disk, but such a name only comes from a hostile or broken client. Browsers send the
+    bare name (and Django's parser strips directories before a view sees it)."""
+    raw = name or ""
+    if any(sep in raw for sep in ("/", "\\")) or raw.strip() in (".", "..") or any(
+            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in raw):
+        raise ValidationFailed(
+            _("Tên tệp «%(name)s» không hợp lệ: không được chứa đường dẫn hay ký tự điều khiển. Hãy đổi tên tệp.")
+            % {"name": display_name_clean(raw)}, code="file_name_invalid")

@@ -15,6 +15,7 @@ from motcua.units.models import Unit
 from motcua.units.selectors import unit_list
 
 from .forms import ProcedureSearchForm
+from .submission import submit_entry
 
 PAGE_SIZE = 20
 POPULAR_COUNT = 8
@@ -105,9 +106,5 @@ def procedure_detail(request, code: str):
 
 
 def submit_placeholder(request, code: str):
-    """Nộp hồ sơ trực tuyến: not open until the dossier module ships; says so and how to apply in person."""
-    try:
-        procedure = procedure_get(code=code)
-    except NotFound as error:
-        return _not_found(request, error.message)
-    return render(request, "portal/submit_placeholder.html", {"procedure": procedure})
+    """Nộp hồ sơ trực tuyến (`portal:submit-placeholder`, /nop-ho-so/<code>/): the wizard's entry page."""
+    return submit_entry(request, code)

@@ -29,10 +29,23 @@ def may_receive(user) -> bool:
 
 
 @register.filter
+def may_monitor(user) -> bool:
+    """Show the dashboard link: a dashboard viewer or province administrator somewhere, or a superuser."""
+    if not user.is_authenticated:
+        return False
+    watchers = (Role.DASHBOARD_VIEWER, Role.PROVINCE_ADMIN)
+    return user_sees_everything(user) or any(a.role in watchers for a in user_assignments(user))
+
+
+@register.filter
 def action_label(value: str) -> str:
     """A DossierEvent action → its Vietnamese name ("forward" → "Chuyển bước tiếp theo")."""
     extra = {"submit": _("Nộp hồ sơ trực tuyến"), "attach_file": _("Đính kèm tệp"),
-             "import": _("Chuyển đổi dữ liệu từ hệ thống cũ"), "finish": _("Hoàn thành xử lý")}
+             "import": _("Chuyển đổi dữ liệu từ hệ thống cũ"), "finish": _("Hoàn thành xử lý"),
+             # Recorded by dossiers.feedback (docs/tracking.md).
+             "rate": _("Công dân đánh giá mức độ hài lòng"), "petition": _("Công dân gửi phản ánh, kiến nghị"),
+             "petition_answer": _("Trả lời phản ánh, kiến nghị"),
+             "petition_rate": _("Công dân đánh giá câu trả lời phản ánh, kiến nghị")}
     if value in extra:
         return extra[value]
     try:

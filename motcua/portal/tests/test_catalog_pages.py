@@ -251,15 +251,15 @@ def test_unknown_page_uses_the_site_404_template(client):
 
 # --- submission placeholder, home ------------------------------------------------------------------------
 
-def test_submission_placeholder_says_it_is_not_open_and_how_to_apply_in_person(client, catalogue):
+def test_submission_entry_asks_an_anonymous_visitor_to_log_in(client, catalogue):
+    # The placeholder became the online submission wizard's entry (tests: test_submission*.py).
     response = client.get(reverse("portal:submit-placeholder", args=["1.009994"]))
     assert response.status_code == 200
     text = _text(response)
-    assert "motcua chưa nhận hồ sơ trực tuyến." in text
+    assert "Đăng nhập để nộp hồ sơ" in text
     assert "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ" in text
-    assert "UBND/Trung tâm PVHCC cấp xã — tiếp nhận không phụ thuộc địa giới hành chính" in text
     assert "Phí, lệ phí: 75.000 đ." in text
-    assert "<form" not in response.content.decode().split("</header>")[1]  # nothing that pretends to accept a dossier
+    assert "<form" not in response.content.decode().split("</header>")[1]  # nothing to submit before logging in
 
 
 def test_home_has_a_search_box_and_the_eight_most_used_procedures(client):

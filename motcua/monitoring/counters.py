@@ -1,0 +1,664 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Daily counters of the service index, kept up to date from dossier events (bộ đếm theo ngày).
+
+How it works (docs/monitoring.md has the why):
+
+1. Every DossierEvent is folded into the dossier's `Track` (`track_apply`, pure): received when, judged
+   how, which files, rating, petitions, and the history of its open-ledger key (`segments`).
+2. A track's contribution to the counters is a pure function of the track (`contributions`): rows of
+   DailyCounter (unit, day, procedure → metrics) and OpenCounter (kind, unit, day, due day → ±1).
+3. The in-transaction listener (`on_event`, registered in apps.py) loads the old track, applies the event,
+   and writes only the difference new − old: a few upserts, in the transaction of the dossier's change.
+4. `counters_rebuild` folds every dossier's events again from the database and rewrites the counters;
+   the tests hold rebuild == incremental after random sequences of real operations.
+
+The legal due moment after each event is read from the dossier when the event happens and kept in the
+track (`dues`): the dossier row only keeps the latest one, and a rebuild needs each. Dossiers imported
+from another system (no listener ran) get it from their events' data (due_before/due_after) or the final
+value — see `_due_fallbacks`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from motcua.dossiers.models import WAITING_STAGES, Stage
+from motcua.units.models import Unit
+
+from .facts import Facts, owners_of, scope_q, working_days_milli
+from .models import METRICS, DailyCounter, DossierTrack, OpenCounter, OpenKind
+
+WITHIN_ALWAYS = date(9999, 12, 31)  # waiting for the applicant after a timely request
+LATE_ALWAYS = date(1900, 1, 1)  # more than one supplement request
+ENDINGS = (Stage.DONE, Stage.RETURNED, Stage.STOPPED, Stage.WITHDRAWN)
+NOT_ACCEPTED = (Stage.SUBMITTED, Stage.REFUSED, Stage.WITHDRAWN)
+ATTACH_FILE = "attach_file"
+PETITION_ACTIONS = ("petition", "petition_answer", "petition_rate")
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localdate(moment).isoformat()
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """UTC ISO text: the same moment gives the same text whether it came from a service or the database."""
+    return None if moment is None else moment.astimezone(UTC).isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+@dataclass
+class Track:
+    """One dossier as the counters see it (JSON in DossierTrack.state)."""
+
+    unit: int
+    procedure: int
+    online: bool = False
+    fee: bool = False
+    identity: bool = False
+    full: bool = False  # procedure full-process online when received
+    stage: str = ""
+    received_at: str | None = None
+    finished_at: str | None = None
+    outcome: str = ""
+    done: bool = False  # ended with a result (status 9/10)
+    wd_milli: int = 0
+    paid: bool = False
+    reuse: bool = False
+    result_file: bool = False
+    paper_file: bool = False
+    rating: str = ""
+    rated_day: str | None = None
+    petitions: dict[str, dict] = field(default_factory=dict)
+    supplements: int = 0
+    waiting_since: str | None = None
+    legal_due: str | None = None
+    segments: list[list] = field(default_factory=list)  # [[day, due day | None (closed)], ...]
+    dues: dict[str, str | None] = field(default_factory=dict)  # event id → legal due after it
+
+    @classmethod
+    def load(cls, state: dict) -> Track:
+        return cls(**state)
+
+    def dump(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Ev:
+    id: int
+    action: str
+    at: datetime
+    from_stage: str
+    to_stage: str
+    data: dict
+
+
+class Context(Protocol):
+    """What folding an event needs beyond the event: live values (listener) or loaded ones (rebuild)."""
+
+    def legal_due(self, ev: Ev, current: datetime | None) -> datetime | None: ...
+    def full_online(self) -> bool: ...
+    def outcome(self) -> str: ...
+    def paid(self) -> bool: ...
+    def file(self, file_id) -> tuple[str, bool] | None: ...
+    def rating(self) -> tuple[str, datetime] | None: ...
+    def petitions(self) -> list[dict]: ...
+    def working_days_milli(self, unit_id: int, start: datetime, end: datetime) -> int: ...
+
+
+# ---------------------------------------------------------------- the fold (pure but for ctx)
+
+
+def _key(t: Track, ev: Ev, legal_due: datetime | None) -> date:
+    """Open-ledger key of an accepted, unfinished dossier after `ev` (see OpenCounter)."""
+    if t.supplements > 1:
+        return LATE_ALWAYS
+    if legal_due is None:
+        return WITHIN_ALWAYS
+    if ev.to_stage in WAITING_STAGES:
+        since = _dt(t.waiting_since)
+        return WITHIN_ALWAYS if since is not None and since <= legal_due else timezone.localdate(legal_due)
+    return timezone.localdate(legal_due)
+
+
+def _push(segments: list[list], day: str, key: str | None) -> list[list]:
+    """Append a key change; same-day changes collapse (their +1/−1 would cancel anyway)."""
+    segments = [list(s) for s in segments]
+    if segments and segments[-1][0] == day:
+        segments.pop()
+    if (segments[-1][1] if segments else None) != key:
+        segments.append([day, key])
+    return segments
+
+
+def _petitions_merge(old: dict[str, dict], rows: list[dict], ev: Ev) -> dict[str, dict]:
+    merged = {}
+    target = ev.data.get("petition") if isinstance(ev.data, dict) else None
+    for row in rows:
+        pid = str(row["id"])
+        before = old.get(pid, {})
+        rated_day = before.get("rated_day")
+        if ev.action == "petition_rate" and row["satisfied"] is not None and (
+                str(target) == pid if target is not None
+                else rated_day is None or before.get("satisfied") != row["satisfied"]):
+            rated_day = _day(ev.at)
+        answered = row["answered_at"]
+        merged[pid] = {
+            "unit": row["unit_id"], "submitted_day": _day(row["submitted_at"]),
+            "due_day": timezone.localdate(row["due_at"]).isoformat(),
+            "answered_day": _day(answered) if answered else None,
+            "on_time": bool(answered and answered <= row["due_at"]),
+            "satisfied": row["satisfied"], "rated_day": rated_day if row["satisfied"] is not None else None,
+        }
+    return merged
+
+
+def track_apply(t: Track, ev: Ev, ctx: Context) -> Track:
+    """The track after `ev`."""
+    t = replace(t, petitions=dict(t.petitions), dues=dict(t.dues))
+    if ev.action == ATTACH_FILE:
+        found = ctx.file((ev.data or {}).get("file"))
+        if found is not None:
+            kind, reused = found
+            t.result_file |= kind == "ket_qua"
+            t.paper_file |= kind in ("thanh_phan", "bo_sung")
+            t.reuse |= reused
+    elif ev.action == "rate":
+        rating = ctx.rating()
+        if rating is not None:
+            t.rating, t.rated_day = rating[0], _day(rating[1])
+    elif ev.action in PETITION_ACTIONS:
+        t.petitions = _petitions_merge(t.petitions, ctx.petitions(), ev)
+    elif ev.action == "pay_online":
+        t.paid = True
+    t.paid |= ctx.paid()
+    if ev.from_stage != ev.to_stage:
+        _stage_change(t, ev, ctx)
+    return t
+
+
+def _stage_change(t: Track, ev: Ev, ctx: Context) -> None:
+    t.stage = ev.to_stage
+    if t.received_at is None and ev.to_stage not in NOT_ACCEPTED and ev.from_stage in ("", Stage.SUBMITTED):
+        t.received_at = _iso(ev.at)
+        t.full = ctx.full_online()
+    if t.received_at is None or t.finished_at is not None:
+        return
+    if ev.to_stage == Stage.SUPPLEMENT and ev.from_stage != Stage.SUPPLEMENT:
+        t.supplements += 1
+    if ev.to_stage in WAITING_STAGES and ev.from_stage not in WAITING_STAGES:
+        t.waiting_since = _iso(ev.at)
+    legal_due = ctx.legal_due(ev, _dt(t.legal_due))
+    if _iso(legal_due) != t.legal_due:
+        t.dues[str(ev.id)] = _iso(legal_due)
+        t.legal_due = _iso(legal_due)
+    if ev.to_stage in ENDINGS:
+        t.finished_at = _iso(ev.at)
+        t.outcome = ctx.outcome()
+        t.done = ev.to_stage in (Stage.DONE, Stage.RETURNED)
+        t.wd_milli = ctx.working_days_milli(t.unit, _dt(t.received_at), ev.at) if t.outcome else 0
+        key = None
+    else:
+        key = _key(t, ev, legal_due).isoformat()
+    t.segments = _push(t.segments, _day(ev.at), key)
+
+
+# ---------------------------------------------------------------- contribution of a track (pure)
+
+DailyKey = tuple[int, str, int]  # unit, day, procedure
+OpenKey = tuple[str, int, str, str]  # kind, unit, day, due day
+
+
+def contributions(t: Track | None) -> tuple[dict[DailyKey, Counter], Counter]:
+    daily: dict[DailyKey, Counter] = defaultdict(Counter)
+    opened: Counter = Counter()
+    if t is None:
+        return daily, opened
+    if t.received_at is not None:
+        c = daily[(t.unit, _day(_dt(t.received_at)), t.procedure)]
+        c["received"] += 1
+        c["received_online"] += t.online
+        c["received_full_eligible"] += t.full
+        c["received_online_full"] += t.online and t.full
+        c["received_with_fee"] += t.fee
+        c["received_paid_online"] += t.fee and t.paid
+        c["received_reuse"] += t.reuse
+        c["received_identity"] += t.identity
+    if t.finished_at is not None and t.outcome:
+        c = daily[(t.unit, _day(_dt(t.finished_at)), t.procedure)]
+        c[{"truoc_han": "finished_early", "dung_han": "finished_on_time"}.get(t.outcome, "finished_late")] += 1
+        c["handling_wd_milli"] += t.wd_milli
+        c["finished_done"] += t.done
+        c["finished_e_result"] += t.done and t.result_file
+        c["finished_digitised"] += t.done and t.result_file and t.paper_file
+        c["finished_complained"] += bool(t.petitions) or t.rating == "khong_hai_long"
+    if t.rated_day is not None:
+        c = daily[(t.unit, t.rated_day, t.procedure)]
+        c["ratings"] += 1
+        c["ratings_unsatisfied"] += t.rating == "khong_hai_long"
+    for p in t.petitions.values():
+        daily[(p["unit"], p["submitted_day"], t.procedure)]["petitions_received"] += 1
+        opened[(OpenKind.PETITION, p["unit"], p["submitted_day"], p["due_day"])] += 1
+        if p["answered_day"] is not None:
+            daily[(p["unit"], p["answered_day"], t.procedure)]["petitions_on_time" if p["on_time"]
+                                                               else "petitions_late"] += 1
+            opened[(OpenKind.PETITION, p["unit"], p["answered_day"], p["due_day"])] -= 1
+        if p["rated_day"] is not None:
+            c = daily[(p["unit"], p["rated_day"], t.procedure)]
+            c["petitions_rated"] += 1
+            c["petitions_satisfied"] += bool(p["satisfied"])
+    previous = None
+    for day, key in t.segments:
+        if previous is not None:
+            opened[(OpenKind.DOSSIER, t.unit, day, previous)] -= 1
+        if key is not None:
+            opened[(OpenKind.DOSSIER, t.unit, day, key)] += 1
+        previous = key
+    return daily, opened
+
+
+# ---------------------------------------------------------------- writing differences
+
+
+def _bump(model, key: dict, deltas: dict, now: datetime) -> None:
+    """Add `deltas` to the row `key`, creating it first when missing (works on SQLite and PostgreSQL, and
+    under concurrency: a lost creation race is ignored and the UPDATE then finds the row)."""
+    updates = {name: F(name) + value for name, value in deltas.items()}
+    rows = model.objects.filter(**key)
+    if not rows.update(**updates, updated_at=now):
+        model.objects.bulk_create([model(**key, updated_at=now)], ignore_conflicts=True)
+        rows.update(**updates, updated_at=now)
+
+
+def _write_difference(old: Track | None, new: Track) -> None:
+    old_daily, old_open = contributions(old)
+    new_daily, new_open = contributions(new)
+    now = timezone.now()
+    for key in sorted(set(old_daily) | set(new_daily)):  # sorted: the same lock order in every transaction
+        delta = Counter(new_daily.get(key, Counter()))
+        delta.subtract(old_daily.get(key, Counter()))
+        delta = {name: value for name, value in delta.items() if value}
+        if delta:
+            unit, day, procedure = key
+            _bump(DailyCounter, {"unit_id": unit, "day": day, "procedure_id": procedure}, delta, now)
+    for key in sorted(set(old_open) | set(new_open)):
+        delta = new_open.get(key, 0) - old_open.get(key, 0)
+        if delta:
+            kind, unit, day, due_day = key
+            _bump(OpenCounter, {"kind": kind, "unit_id": unit, "day": day, "due_day": due_day}, {"count": delta}, now)
+
+
+# ---------------------------------------------------------------- the listener (inside the dossier's transaction)
+
+
+def _ev(event) -> Ev:
+    return Ev(id=event.pk, action=event.action, at=event.at, from_stage=event.from_stage or "",
+              to_stage=event.to_stage, data=event.data if isinstance(event.data, dict) else {})
+
+
+class LiveContext:
+    """Values as they are at the moment of the event (the service's dossier object, current rows)."""
+
+    def __init__(self, dossier):
+        self.dossier = dossier
+
+    def legal_due(self, ev: Ev, current: datetime | None) -> datetime | None:
+        return self.dossier.legal_due_at
+
+    def full_online(self) -> bool:
+        return self.dossier.procedure.online_level == "full"
+
+    def outcome(self) -> str:
+        return self.dossier.outcome or ""
+
+    def paid(self) -> bool:
+        return bool(self.dossier.paid_online)
+
+    def file(self, file_id):
+        from motcua.documents.models import DossierFile
+
+        row = DossierFile.objects.filter(pk=file_id).values_list("kind", "reused_from_id").first()
+        return None if row is None else (row[0], row[1] is not None)
+
+    def rating(self):
+        from motcua.dossiers.models import Rating
+
+        return Rating.objects.filter(dossier_id=self.dossier.pk).values_list("quick", "rated_at").first()
+
+    def petitions(self) -> list[dict]:
+        return _petition_rows([self.dossier.pk]).get(self.dossier.pk, [])
+
+    def working_days_milli(self, unit_id: int, start: datetime, end: datetime) -> int:
+        return working_days_milli(self.dossier.handling_unit, start, end, {})
+
+
+def _new_track(dossier) -> Track:
+    return Track(unit=dossier.handling_unit_id, procedure=dossier.procedure_id, online=dossier.channel == 2,
+                 fee=dossier.fee_total > 0, identity=bool(dossier.identity_verified))
+
+
+def on_event(event) -> None:
+    """In-transaction listener (hooks.listen_in_transaction): fold the event into the dossier's track and
+    write the difference to the counters. An error here undoes the dossier's change, as it must: the
+    counters never drift silently."""
+    dossier = event.dossier
+    row = DossierTrack.objects.select_for_update().filter(pk=dossier.pk).first()
+    if row is None:
+        old = None
+        track = _fold_prior(dossier, before_event=event.pk)
+    else:
+        old = Track.load(row.state)
+        track = old
+    new = track_apply(track, _ev(event), LiveContext(dossier))
+    _write_difference(old, new)
+    now = timezone.now()
+    if row is None:
+        DossierTrack.objects.create(dossier_id=dossier.pk, unit_id=new.unit, state=new.dump(), updated_at=now)
+    else:
+        DossierTrack.objects.filter(pk=dossier.pk).update(state=new.dump(), unit_id=new.unit, updated_at=now)
+
+
+def _fold_prior(dossier, *, before_event: int) -> Track:
+    """A dossier the counters have not seen yet (new, or from before monitoring, or imported): fold the
+    events it already has (usually none: then one query)."""
+    from motcua.dossiers.models import DossierEvent
+
+    if not DossierEvent.objects.filter(dossier_id=dossier.pk, pk__lt=before_event).exists():
+        return _new_track(dossier)
+    batch = _Batch.load([dossier.pk], before_event=before_event)
+    return batch.fold(dossier.pk) or _new_track(dossier)
+
+
+# ---------------------------------------------------------------- rebuild: the same fold from the database
+
+
+def _petition_rows(dossier_ids) -> dict[int, list[dict]]:
+    from motcua.dossiers.models import Petition
+
+    rows = defaultdict(list)
+    for row in Petition.objects.filter(dossier_id__in=list(dossier_ids)).order_by("id").values(
+            "id", "dossier_id", "unit_id", "submitted_at", "due_at", "answered_at", "satisfied"):
+        rows[row["dossier_id"]].append(row)
+    return rows
+
+
+def _due_fallbacks(events: list[Ev], final: datetime | None) -> dict[int, datetime | None]:
+    """Legal due after each event for a dossier without a journal (imported, or from before monitoring):
+    exact from the events' own data where they carry it (receive_supplement: due_after; an apology or a
+    supplement request: due_before = the due moment until then), else the final value."""
+    result: dict[int, datetime | None] = {}
+    current = None
+    for index, ev in enumerate(events):
+        data = ev.data or {}
+        if ev.action == "receive_supplement" and data.get("due_after"):
+            current = datetime.fromisoformat(data["due_after"])
+        elif current is None or ev.action == "confirm_fees":
+            current = _next_anchor(events[index + 1:], final)
+        result[ev.id] = current
+    return result
+
+
+def _next_anchor(later: list[Ev], final: datetime | None) -> datetime | None:
+    for ev in later:
+        data = ev.data or {}
+        if ev.action in ("reschedule", "request_supplement", "receive_supplement") and data.get("due_before"):
+            return datetime.fromisoformat(data["due_before"])
+        if ev.action in ("receive_supplement", "confirm_fees"):
+            break  # the due moment changed there without saying what it was before
+    return final
+
+
+class _LoadedContext:
+    def __init__(self, batch: _Batch, dossier: dict, events: list[Ev], journal: dict | None):
+        self.batch, self.d = batch, dossier
+        self.journal = journal
+        self.fallback = _due_fallbacks(events, dossier["legal_due_at"]) if journal is None else {}
+
+    def legal_due(self, ev: Ev, current: datetime | None) -> datetime | None:
+        """A tracked dossier: the journal says every change (no entry = no change); an untracked one: the
+        events' own data (`_due_fallbacks`)."""
+        if self.journal is None:
+            return self.fallback.get(ev.id)
+        if str(ev.id) in self.journal:
+            return _dt(self.journal[str(ev.id)])
+        return current
+
+    def full_online(self) -> bool:
+        return self.d["procedure__online_level"] == "full"
+
+    def outcome(self) -> str:
+        return self.d["outcome"] or ""
+
+    def paid(self) -> bool:
+        return bool(self.d["paid_online"])
+
+    def file(self, file_id):
+        return self.batch.files.get(file_id)
+
+    def rating(self):
+        return self.batch.ratings.get(self.d["id"])
+
+    def petitions(self) -> list[dict]:
+        return self.batch.petitions.get(self.d["id"], [])
+
+    def working_days_milli(self, unit_id: int, start: datetime, end: datetime) -> int:
+        return working_days_milli(self.batch.unit(unit_id), start, end, self.batch.calendars)
+
+
+class _Batch:
+    """Everything needed to fold a batch of dossiers, read in a fixed number of queries."""
+
+    @classmethod
+    def load(cls, ids: list[int], *, before_event: int | None = None) -> _Batch:
+        from motcua.documents.models import DossierFile
+        from motcua.dossiers.models import Dossier, DossierEvent, Rating
+
+        batch = cls()
+        batch.calendars, batch.units = {}, {}
+        batch.dossiers = {d["id"]: d for d in Dossier.objects.filter(pk__in=ids).values(
+            "id", "handling_unit_id", "procedure_id", "channel", "fee_total", "identity_verified", "paid_online",
+            "legal_due_at", "outcome", "procedure__online_level")}
+        events = DossierEvent.objects.filter(dossier_id__in=ids)
+        if before_event is not None:
+            events = events.filter(pk__lt=before_event)
+        batch.events = defaultdict(list)
+        for row in events.order_by("dossier_id", "id").values("id", "dossier_id", "action", "at", "from_stage",
+                                                              "to_stage", "data"):
+            batch.events[row["dossier_id"]].append(Ev(
+                id=row["id"], action=row["action"], at=row["at"], from_stage=row["from_stage"] or "",
+                to_stage=row["to_stage"], data=row["data"] if isinstance(row["data"], dict) else {}))
+        batch.files = {pk: (kind, reused is not None) for pk, kind, reused in
+                       DossierFile.objects.filter(dossier_id__in=ids).values_list("id", "kind", "reused_from_id")}
+        batch.ratings = {dossier_id: (quick, at) for dossier_id, quick, at in
+                         Rating.objects.filter(dossier_id__in=ids).values_list("dossier_id", "quick", "rated_at")}
+        batch.petitions = _petition_rows(ids)
+        batch.journals = {pk: (state or {}).get("dues", {}) for pk, state in
+                          DossierTrack.objects.filter(pk__in=ids).values_list("pk", "state")}
+        return batch
+
+    def unit(self, unit_id: int) -> Unit:
+        if unit_id not in self.units:
+            self.units[unit_id] = Unit.objects.get(pk=unit_id)
+        return self.units[unit_id]
+
+    def fold(self, dossier_id: int) -> Track | None:
+        d = self.dossiers.get(dossier_id)
+        events = self.events.get(dossier_id, [])
+        if d is None or not events:
+            return None
+        track = Track(unit=d["handling_unit_id"], procedure=d["procedure_id"], online=d["channel"] == 2,
+                      fee=d["fee_total"] > 0, identity=bool(d["identity_verified"]))
+        ctx = _LoadedContext(self, d, events, self.journals.get(dossier_id))
+        for ev in events:
+            track = track_apply(track, ev, ctx)
+        return track
+
+
+@dataclass
+class RebuildReport:
+    dossiers: int = 0
+    daily_rows: int = 0
+    open_rows: int = 0
+
+
+def _scope_unit_ids(unit: Unit | None) -> tuple[set[int] | None, tuple[str, ...]]:
+    if unit is None:
+        return None, ()
+    from .facts import unit_prefixes
+
+    prefixes = unit_prefixes([unit])[unit.pk]
+    return set(Unit.objects.filter(scope_q(prefixes, "path")).values_list("pk", flat=True)), prefixes
+
+
+def counters_rebuild(*, unit: Unit | None = None, start: date | None = None, end: date | None = None,
+                     batch_size: int = 500, progress=None) -> RebuildReport:
+    """Recompute the counters of `unit`'s scope (all units when None) for the days start..end (all when
+    None) from the dossiers and their events, in one transaction; the tracks of the dossiers read are
+    replaced too. Rows outside the scope or the days are left alone."""
+    from motcua.dossiers.models import Dossier
+
+    unit_ids, prefixes = _scope_unit_ids(unit)
+    dossiers = Dossier.objects.all()
+    if unit is not None:
+        dossiers = dossiers.filter(scope_q(prefixes, "handling_unit__path") | scope_q(prefixes, "petitions__unit__path"))
+    ids = sorted(set(dossiers.values_list("pk", flat=True)))
+
+    def wanted(unit_id: int, day: str) -> bool:
+        return ((unit_ids is None or unit_id in unit_ids) and (start is None or day >= start.isoformat())
+                and (end is None or day <= end.isoformat()))
+
+    daily: dict[DailyKey, Counter] = defaultdict(Counter)
+    opened: Counter = Counter()
+    report = RebuildReport()
+    with transaction.atomic():
+        tracks = []
+        for first in range(0, len(ids), batch_size):
+            chunk = ids[first:first + batch_size]
+            batch = _Batch.load(chunk)
+            for dossier_id in chunk:
+                track = batch.fold(dossier_id)
+                if track is None:
+                    continue
+                tracks.append(DossierTrack(dossier_id=dossier_id, unit_id=track.unit, state=track.dump(),
+                                           updated_at=timezone.now()))
+                part_daily, part_open = contributions(track)
+                for key, counts in part_daily.items():
+                    if wanted(key[0], key[1]):
+                        daily[key].update(counts)
+                for key, count in part_open.items():
+                    if wanted(key[1], key[2]):
+                        opened[key] += count
+            report.dossiers += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+        _replace_rows(unit_ids, start, end, daily, opened, report)
+        DossierTrack.objects.filter(pk__in=ids).delete()
+        DossierTrack.objects.bulk_create(tracks, batch_size=1000)
+    return report
+
+
+def _replace_rows(unit_ids, start, end, daily, opened, report: RebuildReport) -> None:
+    now = timezone.now()
+    days = Q()
+    if start is not None:
+        days &= Q(day__gte=start)
+    if end is not None:
+        days &= Q(day__lte=end)
+    for model in (DailyCounter, OpenCounter):
+        rows = model.objects.filter(days)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        rows.delete()
+    new_daily = [DailyCounter(unit_id=unit, day=day, procedure_id=procedure, updated_at=now,
+                              **{name: value for name, value in counts.items() if value})
+                 for (unit, day, procedure), counts in sorted(daily.items()) if any(counts.values())]
+    new_open = [OpenCounter(kind=kind, unit_id=unit, day=day, due_day=due, count=count, updated_at=now)
+                for (kind, unit, day, due), count in sorted(opened.items()) if count]
+    DailyCounter.objects.bulk_create(new_daily, batch_size=1000)
+    OpenCounter.objects.bulk_create(new_open, batch_size=1000)
+    report.daily_rows, report.open_rows = len(new_daily), len(new_open)
+
+
+def counters_snapshot(*, unit_ids: Iterable[int] | None = None) -> tuple[dict, dict]:
+    """The non-zero content of the counters (for comparing incremental with rebuilt ones)."""
+    daily_rows = DailyCounter.objects.all()
+    open_rows = OpenCounter.objects.all()
+    if unit_ids is not None:
+        daily_rows = daily_rows.filter(unit_id__in=list(unit_ids))
+        open_rows = open_rows.filter(unit_id__in=list(unit_ids))
+    daily = {}
+    for row in daily_rows.values("unit_id", "day", "procedure_id", *METRICS):
+        values = {name: row[name] for name in METRICS if row[name]}
+        if values:
+            daily[(row["unit_id"], row["day"].isoformat(), row["procedure_id"])] = values
+    opened = {(k, u, d.isoformat(), due.isoformat()): c for k, u, d, due, c in
+              open_rows.values_list("kind", "unit_id", "day", "due_day", "count") if c}
+    return daily, opened
+
+
+# ---------------------------------------------------------------- reading: facts of units and periods
+
+
+def counter_facts(*, prefixes: dict[int, tuple[str, ...]], start: date, end: date) -> dict[int, Facts]:
+    """Facts of each unit (given by its path prefixes) for start..end from the counters: one query for the
+    units in scope, then three grouped queries on the counters by unit id (indexed), whatever the number of
+    units and dossiers."""
+    every = [p for prefs in prefixes.values() for p in prefs]
+    owners = {pk: owners_of(path, prefixes) for pk, path in Unit.objects.filter(scope_q(every, "path"))
+              .values_list("pk", "path")}
+    owners = {pk: found for pk, found in owners.items() if found}
+    facts = {pk: Facts() for pk in prefixes}
+    ids = list(owners)
+    sums = {name: Sum(name) for name in METRICS}
+    for row in (DailyCounter.objects.filter(unit_id__in=ids, day__gte=start, day__lte=end)
+                .values("unit_id").annotate(**sums).order_by()):
+        for pk in owners[row["unit_id"]]:
+            f = facts[pk]
+            for name in METRICS:
+                setattr(f, name, getattr(f, name) + (row[name] or 0))
+    _procedure_facts(facts, owners, ids, start, end)
+    _open_facts(facts, owners, ids, end)
+    return facts
+
+
+def _procedure_facts(facts, owners, ids, start, end) -> None:
+    sets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    rows = (DailyCounter.objects.filter(unit_id__in=ids, day__gte=start, day__lte=end)
+            .values("unit_id", "procedure_id")
+            .annotate(r=Sum("received"), i=Sum("received_identity"), f=Sum("received_with_fee"),
+                      p=Sum("received_paid_online")).order_by())
+    for row in rows:
+        for pk in owners[row["unit_id"]]:
+            for name, value in (("received", row["r"]), ("identity", row["i"]), ("fee", row["f"]),
+                                ("paid", row["p"])):
+                if value:
+                    sets[pk][name].add(row["procedure_id"])
+    for pk, found in sets.items():
+        facts[pk].procedures_received = len(found["received"])
+        facts[pk].procedures_identity = len(found["identity"])
+        facts[pk].procedures_fee_received = len(found["fee"])
+        facts[pk].procedures_paid_online = len(found["paid"])
+
+
+def _open_facts(facts, owners, ids, end: date) -> None:
+    rows = (OpenCounter.objects.filter(unit_id__in=ids, day__lte=end).values("unit_id")
+            .annotate(total=Sum("count", filter=Q(kind=OpenKind.DOSSIER)),
+                      within=Sum("count", filter=Q(kind=OpenKind.DOSSIER, due_day__gt=end)),
+                      overdue_petitions=Sum("count", filter=Q(kind=OpenKind.PETITION, due_day__lte=end)))
+            .order_by())
+    for row in rows:
+        for pk in owners[row["unit_id"]]:
+            facts[pk].open_total += row["total"] or 0
+            facts[pk].open_within += row["within"] or 0
+            facts[pk].petitions_open_overdue += row["overdue_petitions"] or 0
