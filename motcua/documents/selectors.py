@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role
 from motcua.accounts.permissions import user_has_role
 from motcua.core.errors import NotFound
-from motcua.dossiers.models import OPEN_STAGES, Dossier
+from motcua.dossiers.models import OPEN_STAGES, Dossier, Stage
 from motcua.dossiers.selectors import dossier_get_visible
 
 from .models import DossierFile, FileKind, UploadDraft
@@ -23,15 +23,25 @@ def dossier_files(*, dossier: Dossier) -> QuerySet:
 
 
 def dossier_file_get_visible(*, user, file_id: int) -> DossierFile:
+    """A file of a dossier `user` may see; the applicant sees a result only once it is issued."""
     file = DossierFile.objects.select_related("dossier").filter(pk=file_id).first()
     if file is not None:
         try:
             dossier_get_visible(user=user, code=file.dossier.code)
         except NotFound:
             file = None
+    if file is not None and _result_not_issued_to_owner(user, file):
+        file = None
     if file is None:
         raise NotFound(_("Không tìm thấy tệp."), code="file_not_found")
     return file
+
+
+def _result_not_issued_to_owner(user, file: DossierFile) -> bool:
+    dossier = file.dossier
+    return (file.kind == FileKind.RESULT and dossier.owner_id == getattr(user, "pk", None)
+            and dossier.stage not in (Stage.DONE, Stage.RETURNED)
+            and not user_has_role(user, dossier.handling_unit, list(Role)))
 
 
 def file_kinds_allowed(*, user, dossier: Dossier) -> list[str]:

@@ -35,6 +35,11 @@ def file_view(request, file_id: int):
         record = dossier_file_get_visible(user=request.user, file_id=file_id)
     except NotFound as exc:
         raise Http404(str(exc.message)) from None
+    return file_response(record)
+
+
+def file_response(record) -> FileResponse:
+    """The stored bytes, never sniffed, never cached by a shared cache."""
     try:
         handle = record.file.open("rb")
     except FileNotFoundError:

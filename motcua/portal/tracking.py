@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from motcua.core.errors import ApplicationError, NotFound
 from motcua.documents.models import FileKind
 from motcua.documents.selectors import dossier_file_get_visible, dossier_files
 from motcua.documents.services import dossier_file_attach, files_guard
-from motcua.documents.views import INLINE_TYPES, content_disposition
+from motcua.documents.views import file_response
 from motcua.dossiers.feedback import (
     COMMENT_MAX_LENGTH,
     CRITERIA,
@@ -394,15 +394,7 @@ def my_dossier_file(request, code: str, file_id: int):
         raise Http404 from None
     if record.dossier_id != dossier.pk or (record.kind == FileKind.RESULT and dossier.stage not in RESULT_STAGES):
         raise Http404
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=record.content_type)
-    response["Content-Disposition"] = content_disposition(record.name, inline=record.content_type in INLINE_TYPES)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(record)
 
 
 @never_cache

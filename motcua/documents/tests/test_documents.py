@@ -187,3 +187,20 @@ def test_download_is_404_for_strangers_and_login_required(client, world):
     for stranger in (world.tan_an_specialist, CitizenFactory(), OfficialFactory()):
         assert _client_for(client, stranger).get(f"/tep/{record.pk}/").status_code == 404
     assert _client_for(client, world.specialist).get("/tep/999999/").status_code == 404
+
+
+def test_the_applicant_gets_the_result_file_only_once_it_is_issued(client, world):
+    from datetime import timedelta
+
+    from motcua.dossiers.services import dossier_forward
+    from motcua.dossiers.tests.helpers import to_specialist
+
+    dossier = to_specialist(world, MON, owner=world.citizen)
+    for n, actor in enumerate([world.specialist, world.leader, world.signer], start=1):
+        dossier = dossier_forward(dossier=dossier, actor=actor, at=MON + timedelta(hours=n))
+    record = dossier_file_attach(dossier=dossier, actor=world.clerk, uploaded_file=upload("kq.pdf", PDF),
+                                 kind=FileKind.RESULT)
+    assert _client_for(client, world.citizen).get(f"/tep/{record.pk}/").status_code == 404
+    assert _client_for(client, world.clerk).get(f"/tep/{record.pk}/").status_code == 200
+    dossier_forward(dossier=dossier, actor=world.clerk, at=MON + timedelta(hours=5))
+    assert _client_for(client, world.citizen).get(f"/tep/{record.pk}/").status_code == 200
