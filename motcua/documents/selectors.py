@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role
 from motcua.accounts.permissions import user_has_role
 from motcua.core.errors import NotFound
-from motcua.dossiers.models import OPEN_STAGES, Dossier, Stage
+from motcua.dossiers.models import OPEN_STAGES, RESULT_STAGES, Dossier
 from motcua.dossiers.selectors import dossier_get_visible
 
 from .models import DossierFile, FileKind, UploadDraft
@@ -37,10 +37,20 @@ def dossier_file_get_visible(*, user, file_id: int) -> DossierFile:
     return file
 
 
+def result_issued(dossier: Dossier) -> bool:
+    """The result is the applicant's once handling is finished (done or returned)."""
+    return dossier.stage in RESULT_STAGES
+
+
+def dossier_files_for_applicant(*, dossier: Dossier) -> list[DossierFile]:
+    """The dossier's files as its applicant may see them: no result before it is issued."""
+    return [f for f in dossier_files(dossier=dossier) if f.kind != FileKind.RESULT or result_issued(dossier)]
+
+
 def _result_not_issued_to_owner(user, file: DossierFile) -> bool:
     dossier = file.dossier
     return (file.kind == FileKind.RESULT and dossier.owner_id == getattr(user, "pk", None)
-            and dossier.stage not in (Stage.DONE, Stage.RETURNED)
+            and not result_issued(dossier)
             and not user_has_role(user, dossier.handling_unit, list(Role)))
 
 

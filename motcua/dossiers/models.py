@@ -54,6 +54,7 @@ NATIONAL_STATUS = {
 }
 OPEN_STAGES = (Stage.SUBMITTED, Stage.RECEIVED, Stage.PROCESSING, Stage.CONSULTING, Stage.SUPPLEMENT, Stage.FEES)
 WAITING_STAGES = (Stage.SUPPLEMENT, Stage.FEES)  # the clock does not run for the office
+RESULT_STAGES = (Stage.DONE, Stage.RETURNED)  # the result is issued: the applicant may have it
 
 
 class ApplicantKind(models.TextChoices):

@@ -24,6 +24,7 @@ from motcua.core.errors import NotFound
 
 from .models import (
     OPEN_STAGES,
+    RESULT_STAGES,
     WAITING_STAGES,
     Dossier,
     DossierEvent,
@@ -260,6 +261,8 @@ def dossier_events_for_applicant(*, dossier: Dossier, owner_view: bool) -> list[
         elif event.action in (Action.ASSIGN, Action.FORWARD) and event.step_order is not None:
             step = steps.get(event.step_order, "")
         elif event.action == "attach_file" and isinstance(event.data, dict):
+            if event.data.get("kind") == "ket_qua" and dossier.stage not in RESULT_STAGES:
+                continue  # the result is not the applicant's before it is issued
             step = str(_FILE_KINDS.get(event.data.get("kind"), ""))
         note = event.note if owner_view and event.action in _NOTES_FOR_APPLICANT else ""
         entries.append(ApplicantEvent(at=event.at, action=event.action, label=str(label), step=step, note=note,

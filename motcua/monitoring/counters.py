@@ -542,10 +542,10 @@ def counters_rebuild(*, unit: Unit | None = None, start: date | None = None, end
     opened: Counter = Counter()
     report = RebuildReport()
     with transaction.atomic():
-        tracks = []
         for first in range(0, len(ids), batch_size):
             chunk = ids[first:first + batch_size]
             batch = _Batch.load(chunk)
+            tracks = []
             for dossier_id in chunk:
                 track = batch.fold(dossier_id)
                 if track is None:
@@ -559,12 +559,13 @@ def counters_rebuild(*, unit: Unit | None = None, start: date | None = None, end
                 for key, count in part_open.items():
                     if wanted(key[1], key[2]):
                         opened[key] += count
+            # A batch at a time: an id list of millions exceeds the databases' parameter limits and memory.
+            DossierTrack.objects.filter(pk__in=chunk).delete()
+            DossierTrack.objects.bulk_create(tracks, batch_size=1000)
             report.dossiers += len(chunk)
             if progress is not None:
                 progress(len(chunk))
         _replace_rows(unit_ids, start, end, daily, opened, report)
-        DossierTrack.objects.filter(pk__in=ids).delete()
-        DossierTrack.objects.bulk_create(tracks, batch_size=1000)
     return report
 
 

@@ -117,6 +117,9 @@ class _NoSuffix:
         super().__init__(*args, **kwargs)
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
 class PeriodForm(_NoSuffix, forms.Form):
     """Kỳ số liệu. Without JavaScript the officer picks the kind and fills the matching box; the others are
     ignored."""
@@ -144,6 +147,10 @@ class PeriodForm(_NoSuffix, forms.Form):
             return data
         kind = data.get("kieu") or PeriodKind.MONTH
         data["period"] = getattr(self, f"_clean_{kind}")(data)
+        if data["period"].start < EARLIEST or data["period"].end > LATEST:
+            # Year 1 or 9999 would overflow the moments, the previous period and the trend.
+            raise ValidationError(_("Chỉ chọn kỳ từ năm %(first)s đến năm %(last)s.")
+                                  % {"first": EARLIEST.year, "last": LATEST.year}, code="range")
         if data["period"].start > self.today:
             raise ValidationError(_("Kỳ đã chọn chưa bắt đầu; hãy chọn một kỳ đến hôm nay."), code="future")
         return data

@@ -221,7 +221,8 @@ def _field(name: str, prop: dict, required: bool) -> forms.Field:
     if "exclusiveMaximum" in prop:
         messages["max_value"] = _("«%(label)s» phải nhỏ hơn %(n)s.") % {"label": label, "n": prop["exclusiveMaximum"]}
         bounds["max_value"] = Decimal(str(prop["exclusiveMaximum"])) - Decimal("1e-9")
-    return forms.DecimalField(**bounds, localize=True, **common, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    # max_digits: "1e1000000" is a valid Decimal whose int() costs seconds of CPU.
+    return forms.DecimalField(**bounds, max_digits=20, localize=True, **common, widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                               error_messages={**messages, "invalid": _("«%(label)s» phải là số.") % {"label": label}})
 
 

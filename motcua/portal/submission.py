@@ -34,7 +34,7 @@ from motcua.core.errors import ApplicationError, NotFound
 from motcua.core.text import fold
 from motcua.documents.selectors import (
     dossier_file_reusable_get,
-    dossier_files,
+    dossier_files_for_applicant,
     dossier_files_reusable,
     upload_draft_get,
     upload_drafts,
@@ -449,7 +449,7 @@ def _papers_post(wizard: _Wizard, handler: SizeLimitUploadHandler):
     errors: dict[int, list] = {}
     for field, name in handler.too_large:
         paper_id = field.removeprefix("file_")
-        if paper_id.isdigit():
+        if paper_id.isascii() and paper_id.isdigit():  # "²" is a digit to isdigit(), not to int()
             errors.setdefault(int(paper_id), []).append(
                 _("Tệp «%(name)s» vượt quá %(mb)s MB.") % {"name": name, "mb": f"{handler.limit / 1048576:g}"})
     for paper in wizard.procedure.papers.all():
@@ -726,7 +726,7 @@ def submit_receipt(request, dossier_code: str):
     url = tracking_url(request, dossier.code)
     return render(request, "portal/submit/receipt.html", {
         "dossier": dossier, "tracking_url": url, "qr_svg": qr_svg(url, label=dossier.code),
-        "files": dossier_files(dossier=dossier), "eform_rows": eform_display(dossier.procedure.form_schema,
+        "files": dossier_files_for_applicant(dossier=dossier), "eform_rows": eform_display(dossier.procedure.form_schema,
                                                                                dossier.form_data),
     })
 

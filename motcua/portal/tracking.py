@@ -42,6 +42,7 @@ from motcua.dossiers.feedback import (
     petition_submit,
 )
 from motcua.dossiers.models import (
+    RESULT_STAGES,
     Dossier,
     PetitionKind,
     QuickRating,
@@ -64,7 +65,6 @@ from motcua.dossiers.services import dossier_receive_supplement
 PAGE_SIZE = 20
 SUPPLEMENT_MAX_FILES = 10
 NOTE_MAX_LENGTH = 1000
-RESULT_STAGES = (Stage.DONE, Stage.RETURNED)
 
 
 # ---------------------------------------------------------------- helpers

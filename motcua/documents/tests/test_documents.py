@@ -204,3 +204,22 @@ def test_the_applicant_gets_the_result_file_only_once_it_is_issued(client, world
     assert _client_for(client, world.clerk).get(f"/tep/{record.pk}/").status_code == 200
     dossier_forward(dossier=dossier, actor=world.clerk, at=MON + timedelta(hours=5))
     assert _client_for(client, world.citizen).get(f"/tep/{record.pk}/").status_code == 200
+
+
+def test_the_applicant_list_leaves_out_a_result_not_yet_issued(world):
+    from datetime import timedelta
+
+    from motcua.documents.selectors import dossier_files_for_applicant
+    from motcua.dossiers.services import dossier_forward
+    from motcua.dossiers.tests.helpers import to_specialist
+
+    dossier = to_specialist(world, MON, owner=world.citizen)
+    for n, actor in enumerate([world.specialist, world.leader, world.signer], start=1):
+        dossier = dossier_forward(dossier=dossier, actor=actor, at=MON + timedelta(hours=n))
+    paper = dossier_file_attach(dossier=dossier, actor=world.clerk, uploaded_file=upload("a.pdf", PDF),
+                                kind=FileKind.PAPER)
+    result = dossier_file_attach(dossier=dossier, actor=world.clerk, uploaded_file=upload("kq.pdf", PDF),
+                                 kind=FileKind.RESULT)
+    assert dossier_files_for_applicant(dossier=dossier) == [paper]
+    dossier = dossier_forward(dossier=dossier, actor=world.clerk, at=MON + timedelta(hours=5))
+    assert dossier_files_for_applicant(dossier=dossier) == [paper, result]

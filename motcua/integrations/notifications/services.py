@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from motcua.core.masking import mask_email, mask_phone
@@ -244,11 +244,12 @@ def notifications_send_due(*, now: datetime | None = None, limit: int = 100) -> 
 
 @transaction.atomic
 def notifications_retry(*, ids: list[int], actor, now: datetime | None = None) -> list[int]:
-    """Put failed (or waiting) rows back in the queue, due now, with a fresh count of attempts. A sent row
-    is never sent again. Returns the ids queued; one audit row each."""
+    """Put failed (or due, unclaimed) rows back in the queue, due now, with a fresh count of attempts. A sent
+    row is never sent again, nor a row a sender holds now (its lease runs into the future). Returns the ids
+    queued; one audit row each."""
     now = now or timezone.now()
-    queued = list(Notification.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.PENDING])
-                  .values_list("pk", flat=True))
+    retryable = Q(status=Status.FAILED) | Q(status=Status.PENDING, next_attempt_at__lte=now)
+    queued = list(Notification.objects.filter(retryable, pk__in=ids).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=queued).update(status=Status.PENDING, attempts=0, next_attempt_at=now,
                                                       updated_at=timezone.now())
     for pk in queued:

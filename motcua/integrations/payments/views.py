@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.accounts.auth import client_ip
 from motcua.core.errors import ApplicationError, NotFound
 from motcua.dossiers.selectors import dossier_get_visible
 
@@ -47,10 +48,6 @@ def _url_or(name: str, fallback: str, *args) -> str:
         return fallback
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: behind a proxy, the proxy must set it (X-Forwarded-For is forgeable by anyone).
-    return request.META.get("REMOTE_ADDR", "") or "127.0.0.1"
-
 
 def _error(request, exc: ApplicationError, *, dossier_code: str = ""):
     return render(request, "payments/error.html", {
@@ -67,7 +64,7 @@ def start(request, code: str):
                                  login_url=_url_or("portal:login", "/dang-nhap/"))
     try:
         dossier = dossier_get_visible(user=request.user, code=code)
-        started = payment_start(dossier=dossier, actor=request.user, client_ip=_client_ip(request),
+        started = payment_start(dossier=dossier, actor=request.user, client_ip=client_ip(request),
                                 locale="en" if getattr(request, "LANGUAGE_CODE", "vi") == "en" else "vn")
     except NotFound as exc:
         return _error(request, exc)  # not theirs or no such code: no link to it either

@@ -91,3 +91,13 @@ def test_the_role_ends_with_its_validity(client, world):
     RoleAssignment.objects.filter(user=viewer).update(valid_to=timezone.localdate() - timedelta(days=1))
     client.force_login(viewer)
     assert client.get("/giam-sat/").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["kieu=ngay&ngay=0001-01-01", "kieu=thang&thang=0001-02",
+                                   "kieu=khoang&tu=0001-01-01&den=0001-01-03", "kieu=ngay&ngay=9999-12-31"])
+@pytest.mark.parametrize("path", ["/giam-sat/", "/giam-sat/diem-nong/", "/giam-sat/bao-cao/"])
+def test_a_period_at_the_edge_of_the_calendar_is_refused_not_a_500(client, world, path, query):
+    client.force_login(dashboard_viewer(world.province))
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    assert "Chỉ chọn kỳ từ năm 2000 đến năm 2100." in response.content.decode()

@@ -133,3 +133,10 @@ def test_the_e_form_step_shows_the_errors_and_keeps_what_was_typed(sub):
     assert 'value="Nguyễn Minh Khôi"' in body and 'aria-invalid="true"' in body
     assert "Danh sách (chưa hỗ trợ)" not in body  # the array field is left out
     assert client.get(url(sub.birth.code, "papers"))["Location"] == url(sub.birth.code, "eform")
+
+
+@pytest.mark.parametrize("value", ["1e5000", "1e1000000000", "123456789012345678901"])
+def test_a_number_with_absurdly_many_digits_is_refused_not_computed(value):
+    schema = {"type": "object", "properties": {"dien_tich": {"type": "number", "title": "Diện tích"}}}
+    form = _form({"dien_tich": value}, schema=schema)
+    assert not form.is_valid() and "dien_tich" in form.errors

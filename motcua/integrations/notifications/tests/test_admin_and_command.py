@@ -85,3 +85,14 @@ def test_send_command_refuses_a_nonsense_limit(motcua_console, capsys, db):
     with pytest.raises(SystemExit) as exit_:
         motcua_console(["notifications", "send", "--limit", "0"])
     assert exit_.value.code == 2 and "--limit" in capsys.readouterr().err
+
+
+def test_admin_retry_leaves_a_row_a_sender_holds_now(world, admin_client):
+    email, _sms = receipt(world)
+    lease_end = timezone.now() + timedelta(minutes=5)  # claimed by a sender: due again only when the lease ends
+    Notification.objects.filter(pk=email.pk).update(attempts=1, next_attempt_at=lease_end)
+    admin_client.post(reverse("admin:notifications_notification_changelist"),
+                      {"action": "retry", "_selected_action": [email.pk]})
+    email.refresh_from_db()
+    assert (email.attempts, email.next_attempt_at) == (1, lease_end)
+    assert not AuditEvent.objects.filter(action="notifications.retried").exists()
