@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("motcua.units.api_urls")),
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.dossiers.api_urls")),
+    path("", include("motcua.assistant.api_urls")),
 ]

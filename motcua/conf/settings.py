@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.integrations.notifications",
     "motcua.integrations.payments",
     "motcua.monitoring",
+    "motcua.assistant",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.demo",
