@@ -1,4 +1,8 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 from django.urls import path
 
-urlpatterns: list = []  # POST assistant/ask (api.py)
+from .api import AssistantAskApi
+
+urlpatterns = [
+    path("assistant/ask", AssistantAskApi.as_view(), name="api-assistant-ask"),
+]

@@ -143,7 +143,7 @@ def test_the_nav_offers_login_and_register_then_my_dossiers_and_logout(client, d
     body = _body(client.get("/thu-tuc/"))
     assert 'href="/tra-cuu/"' in body and 'href="/dang-ky/"' in body
     assert 'href="/dang-nhap/?next=/thu-tuc/"' in body
-    assert "Hồ sơ của tôi" not in body
+    assert 'href="/ho-so-cua-toi/"' not in body  # (the assistant's suggestion "Hồ sơ của tôi đến đâu rồi?" is)
     client.force_login(dung)
     body = _body(client.get("/thu-tuc/"))
     assert 'href="/ho-so-cua-toi/"' in body and 'href="/tai-khoan/"' in body and "Phạm Thị Dung" in body

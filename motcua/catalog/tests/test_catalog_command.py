@@ -111,3 +111,20 @@ def test_export_xlsx_to_a_file(json_file, tmp_path):
     assert "Đã xuất 1 thủ tục" in _run("export", "--output", str(target), "--code", "1.001193")
     assert xlsx_to_payload(target.read_bytes()) == catalog_export(codes=["1.001193"])
     assert "--output" in str(_refused("export", "--format", "xlsx"))
+
+
+def test_synonyms_adds_back_the_missing_rules_of_the_data_file_only():
+    from motcua.catalog.models import SearchSynonym
+    from motcua.catalog.synonyms import DATA_FILE, phrase_normalize
+
+    expected = {(phrase_normalize(row["phrase"]), phrase_normalize(row.get("expansion", "")))
+                for row in json.loads(DATA_FILE.read_text(encoding="utf-8"))["synonyms"]}
+    assert _run("synonyms").strip() == "Đã thêm 0 từ đồng nghĩa."  # the migration seeded them all
+    removed = list(SearchSynonym.objects.order_by("pk")[:3].values_list("phrase", "expansion"))
+    SearchSynonym.objects.filter(pk__in=SearchSynonym.objects.order_by("pk")[:3].values("pk")).delete()
+    SearchSynonym.objects.create(phrase="mot cua", expansion="tiep nhan")  # an administrator's own rule stays
+
+    assert _run("synonyms").strip() == "Đã thêm 3 từ đồng nghĩa."
+    assert set(removed) <= set(SearchSynonym.objects.values_list("phrase", "expansion"))
+    assert SearchSynonym.objects.filter(phrase="mot cua").exists()
+    assert expected <= set(SearchSynonym.objects.values_list("phrase", "expansion"))

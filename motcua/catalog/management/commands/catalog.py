@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
-"""`motcua catalog import FILE` and `motcua catalog export`: the procedure catalogue as `motcua.catalog/1`
+"""`motcua catalog import FILE`, `motcua catalog export` and `motcua catalog synonyms` (adds the rules of
+catalog/data/synonyms.json an older database lacks): the procedure catalogue as `motcua.catalog/1`
 (JSON, or .xlsx by the file's extension). A bad file is refused whole, with exit status 2."""
 
 import json
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from motcua.catalog.exchange import catalog_export, catalog_load
+from motcua.catalog.synonyms import search_synonyms_load
 from motcua.catalog.xlsx import payload_to_xlsx, xlsx_to_payload
 from motcua.core.errors import ApplicationError
 from motcua.units.selectors import unit_get
@@ -37,7 +39,7 @@ class Command(BaseCommand):
     help = "Nhập, xuất danh mục thủ tục hành chính (định dạng motcua.catalog/1, JSON hoặc XLSX)."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="import|export")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="import|export|synonyms")
         load = actions.add_parser("import", help="Nhập danh mục từ tệp .json hoặc .xlsx.")
         load.add_argument("file", help="Tệp .json hoặc .xlsx.")
         load.add_argument("--province", help="Mã tỉnh để tìm cơ quan giải quyết (mặc định MOTCUA_PROVINCE_CODE).")
@@ -46,11 +48,16 @@ class Command(BaseCommand):
         dump.add_argument("--format", choices=["json", "xlsx"], help="Mặc định theo đuôi tệp --output, hoặc json.")
         dump.add_argument("--output", help="Tệp đích; không có thì in JSON ra màn hình.")
         dump.add_argument("--code", action="append", dest="codes", help="Chỉ xuất thủ tục có mã này (lặp được).")
+        actions.add_parser("synonyms", help="Thêm các từ đồng nghĩa còn thiếu từ tệp dữ liệu đi kèm "
+                                            "(không sửa, không xóa quy tắc đã có).")
 
     def handle(self, *args, action, **options):
         try:
             if action == "import":
                 self.import_file(Path(options["file"]), province=options["province"], dry_run=options["dry_run"])
+            elif action == "synonyms":
+                created = search_synonyms_load()
+                self.stdout.write(_("Đã thêm %(count)s từ đồng nghĩa.") % {"count": len(created)})
             else:
                 self.export(output=options["output"], fmt=options["format"], codes=options["codes"])
         except ApplicationError as exc:
