@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/index_counters.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_dev .venv/bin/python benchmarks/index_counters.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench1m .venv/bin/python benchmarks/index_counters.py \
+        --existing [--on 2026-11-20] [--daily-only] [--explain]
 
 It creates its own database (PostgreSQL: <name>_bench; SQLite: a temporary file), migrates it and loads the
 units and the demo catalogue, then prints:
@@ -12,6 +14,13 @@ units and the demo catalogue, then prints:
    2026, five procedures) — the work grows with units × days, and no dossier is read;
 2. writing: milliseconds per dossier receipt + assignment through the real services with the counters'
    listener on and off, and the ratio (the price of keeping the counters in the same transaction).
+
+`--existing` reads the database as it is (no setup, nothing written: e.g. after `motcua generate` and
+`motcua index rebuild`) and prints the milliseconds and queries of the index of the province with its 102
+communes over the 365 days ending `--on` (default: the last day with counters), of every commune of the
+country (3,321) over the same days, and of the province and its communes over the month and the day of
+`--on`. `--daily-only` reads the daily rows alone, as before the monthly roll-ups (to compare);
+`--explain` prints PostgreSQL's EXPLAIN ANALYZE of the counter queries of the province's year.
 """
 
 import argparse
@@ -37,6 +46,7 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 
 
 def synthetic_counters(communes, procedures, year: int) -> int:
+    from motcua.monitoring.counters import rollups_refresh
     from motcua.monitoring.models import DailyCounter, OpenCounter
 
     rng, now = random.Random(766), datetime.now().astimezone()
@@ -59,6 +69,7 @@ def synthetic_counters(communes, procedures, year: int) -> int:
                                           count=rng.randint(0, 3), updated_at=now))
     DailyCounter.objects.bulk_create(daily, batch_size=5000)
     OpenCounter.objects.bulk_create(opened, batch_size=5000)
+    rollups_refresh()  # the monthly roll-ups, as the rebuild writes them
     return len(daily) + len(opened)
 
 
@@ -89,6 +100,53 @@ def reading(rounds: int) -> None:
         one, q1 = timed(lambda s=start, e=end: index_compute(unit=province, start=s, end=e), rounds)
         many, q2 = timed(lambda s=start, e=end: index_compute_many(units=communes, start=s, end=e), rounds)
         print(f"   {kind:<8} {one:>12.1f} {q1:>8} {many:>16.1f} {q2:>8}")
+
+
+def existing(rounds: int, on: date | None, explain: bool) -> None:
+    from django.db.models import Max
+
+    from motcua.monitoring import counters
+    from motcua.monitoring.index import index_compute, index_compute_many, period_of
+    from motcua.monitoring.models import DailyCounter, DossierTrack, MonthlyCounter, OpenCounter, OpenMonthly
+    from motcua.units.models import Unit
+
+    on = on or DailyCounter.objects.aggregate(m=Max("day"))["m"]
+    if on is None:
+        raise SystemExit("no counters: run `motcua index rebuild` first")
+    province = Unit.objects.get(code=settings.MOTCUA_PROVINCE_CODE)
+    communes = list(Unit.objects.filter(parent=province).communes().order_by("code"))
+    everywhere = list(Unit.objects.communes().order_by("code"))
+    rows = {model.__name__: model.objects.count()
+            for model in (DailyCounter, MonthlyCounter, OpenCounter, OpenMonthly, DossierTrack)}
+    print(f"database: {connection.vendor}, existing data; rows: "
+          + ", ".join(f"{name} {count:,}" for name, count in rows.items())
+          + f"; {'daily rows only' if not counters.ROLLUPS else 'with monthly roll-ups'}; median of {rounds} runs")
+    year = (on - timedelta(days=364), on)
+    cases = [("year", f"province {province.code} (itself + all below)", [province], year),
+             ("year", f"its {len(communes)} communes", communes, year),
+             ("year", f"all {len(everywhere):,} communes", everywhere, year),
+             ("month", f"province {province.code}", [province], period_of(kind="month", on=on)),
+             ("month", f"its {len(communes)} communes", communes, period_of(kind="month", on=on)),
+             ("day", f"province {province.code}", [province], (on, on)),
+             ("day", f"its {len(communes)} communes", communes, (on, on))]
+    print(f"   {'period':<6} {'from':<10} {'to':<10} {'units':<34} {'ms':>9} {'queries':>8}")
+    for kind, label, units, (start, end) in cases:
+        if len(units) == 1:
+            ms, queries = timed(lambda u=units[0], s=start, e=end: index_compute(unit=u, start=s, end=e), rounds)
+        else:
+            ms, queries = timed(lambda u=units, s=start, e=end: index_compute_many(units=u, start=s, end=e), rounds)
+        print(f"   {kind:<6} {start.isoformat():<10} {end.isoformat():<10} {label:<34} {ms:>9.1f} {queries:>8}",
+              flush=True)
+    if explain and connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as captured:
+            index_compute(unit=province, start=year[0], end=year[1])
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                if any(f"monitoring_{table}" in query["sql"] for table in
+                       ("dailycounter", "monthlycounter", "opencounter", "openmonthly")):
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                    print("\n" + query["sql"][:300] + " …")
+                    print("\n".join("   " + line for (line,) in cursor.fetchall()))
 
 
 def writing(count: int) -> None:
@@ -150,7 +208,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--dossiers", type=int, default=100)
+    parser.add_argument("--existing", action="store_true", help="read the database as it is (nothing written)")
+    parser.add_argument("--on", type=date.fromisoformat, help="--existing: last day of the periods")
+    parser.add_argument("--daily-only", action="store_true", help="read the daily rows only (no roll-ups)")
+    parser.add_argument("--explain", action="store_true", help="--existing: EXPLAIN ANALYZE the counter queries")
     args = parser.parse_args()
+    if args.daily_only:
+        from motcua.monitoring import counters
+
+        counters.ROLLUPS = False
+    if args.existing:
+        existing(args.rounds, args.on, args.explain)
+        return
     database = settings.DATABASES["default"]
     scratch = None
     if database["ENGINE"].endswith("sqlite3"):

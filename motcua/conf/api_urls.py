@@ -4,6 +4,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("motcua.core.api_urls")),
     path("", include("motcua.units.api_urls")),
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.dossiers.api_urls")),

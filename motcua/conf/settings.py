@@ -419,3 +419,26 @@ _petition_days = os.environ.get("MOTCUA_PETITION_DAYS", "").strip() or "10"
 if not _petition_days.isdigit() or int(_petition_days) < 1:
     raise ImproperlyConfigured(f"MOTCUA_PETITION_DAYS must be a whole number of working days ≥ 1, got {_petition_days!r}")
 MOTCUA_PETITION_DAYS = int(_petition_days)  # answer deadline of a petition (phản ánh, kiến nghị), working days
+
+# ---------------------------------------------------------------- Virtual assistant (motcua/assistant)
+# Trợ lý ảo (docs/assistant.md). Answers come from the catalogue and, for status questions, the asker's own
+# dossier; nothing here is needed for the demo.
+# Where an unsure answer sends people (text shown as is; no number is invented for you).
+MOTCUA_ASSISTANT_HOTLINE = os.environ.get(
+    "MOTCUA_ASSISTANT_HOTLINE", "").strip() or "bộ phận một cửa (Trung tâm Phục vụ hành chính công) gần nhất"
+# POST /api/v1/assistant/ask per client address (django-ratelimit, "default" cache); a status question
+# carrying a phone number also counts against the public tracking limits (MOTCUA_TRACK_RATE*).
+MOTCUA_RATELIMIT_RATES["assistant"] = _env_rate("MOTCUA_RATELIMIT_ASSISTANT", "30/m")
+# Replacement data files for the intent cues and the how-tos (default: the files in motcua/assistant/data/).
+MOTCUA_ASSISTANT_INTENTS_FILE = os.environ.get("MOTCUA_ASSISTANT_INTENTS_FILE", "").strip()
+MOTCUA_ASSISTANT_HOWTO_FILE = os.environ.get("MOTCUA_ASSISTANT_HOWTO_FILE", "").strip()
+# Optional wording by a language model behind an OpenAI-compatible endpoint ({URL}/chat/completions), off by
+# default. It only gets catalogue facts; a wording with a number not in them is discarded. Key: env only.
+MOTCUA_ASSISTANT_LLM_ENABLED = env_bool("MOTCUA_ASSISTANT_LLM_ENABLED", False)
+MOTCUA_ASSISTANT_LLM_URL = os.environ.get("MOTCUA_ASSISTANT_LLM_URL", "").strip()
+MOTCUA_ASSISTANT_LLM_MODEL = os.environ.get("MOTCUA_ASSISTANT_LLM_MODEL", "").strip()  # the endpoint's model name
+MOTCUA_ASSISTANT_LLM_API_KEY = os.environ.get("MOTCUA_ASSISTANT_LLM_API_KEY", "")
+try:
+    MOTCUA_ASSISTANT_LLM_TIMEOUT = float(os.environ.get("MOTCUA_ASSISTANT_LLM_TIMEOUT", "").strip() or 5)
+except ValueError:
+    raise ImproperlyConfigured("MOTCUA_ASSISTANT_LLM_TIMEOUT must be a number of seconds") from None

@@ -14,5 +14,6 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.integrations.payments.urls")),
     path("dang-nhap-vneid/", include("motcua.integrations.identity.urls")),
     path("giam-sat/", include("motcua.monitoring.urls")),
+    path("tro-ly/", include("motcua.assistant.urls")),
     path("", include("motcua.portal.urls")),
 ]

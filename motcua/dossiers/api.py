@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """REST API for dossiers: submit (idempotent), read what the caller may see, act, list events."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -9,20 +10,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.accounts.models import User
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, ProcessStep
 from motcua.core.api import MAX_OFFSET
 from motcua.core.errors import ValidationFailed
 from motcua.units.models import Unit
 
 from .models import ApplicantKind, NationalStatus, ResultDelivery, Stage
-from .selectors import DossierFilters, dossier_events, dossier_get_visible, dossier_list_visible
+from .selectors import (
+    DossierFilters,
+    dossier_events,
+    dossier_get_visible,
+    dossier_list_visible,
+    dossier_steps_load,
+)
 from .services import ApplicantData, dossier_submit_online, dossier_transition, submission_fingerprint
 from .workflow import Action, actions_available
 
 
-def _get(model, message: str, **lookup):
+def _get(model, message: str, *, queryset=None, **lookup):
     try:
-        return model.objects.get(**lookup)
+        return (queryset if queryset is not None else model.objects).get(**lookup)
     except model.DoesNotExist:
         raise ValidationFailed(message, code="reference_not_found") from None
 
@@ -146,15 +153,19 @@ class DossierListApi(APIView):
         data = _valid(SubmitSerializer, request.data)
         optional_unit = {k: _get(Unit, _("Không có đơn vị %(code)s.") % {"code": data[k]}, code=data[k])
                          for k in ("handling_unit", "return_unit") if data[k]}
+        # What the submission reads of the procedure (fees, its process and the steps' units) and of the
+        # receiving center (its parent) is fetched here at once rather than one row at a time.
+        procedures = Procedure.objects.prefetch_related(
+            "fees", "processes", Prefetch("processes__steps", queryset=ProcessStep.objects.select_related("unit")))
         dossier, created = dossier_submit_online(
             procedure=_get(Procedure, _("Không có thủ tục %(code)s.") % {"code": data["procedure"]},
-                           code=data["procedure"]),
+                           queryset=procedures, code=data["procedure"]),
             receiving_unit=_get(Unit, _("Không có đơn vị %(code)s.") % {"code": data["receiving_unit"]},
-                                code=data["receiving_unit"]),
+                                queryset=Unit.objects.select_related("parent"), code=data["receiving_unit"]),
             applicant=ApplicantData(**data["applicant"]), owner=request.user, form_data=data["form_data"],
             result_delivery=data["result_delivery"], idempotency_key=request.headers.get("Idempotency-Key", "")[:128],
             fingerprint=submission_fingerprint(request.data), **optional_unit)
-        body = DossierDetailSerializer(dossier, context={"request": request}).data
+        body = DossierDetailSerializer(dossier_steps_load(dossier=dossier), context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -181,7 +192,7 @@ class DossierTransitionApi(APIView):
             if data["unit"] else None
         dossier = dossier_transition(dossier=dossier, action=data["action"], actor=request.user, note=data["note"],
                                      assignee=assignee, unit=unit, new_due_at=data["new_due_at"], days=data["days"])
-        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+        return Response(DossierDetailSerializer(dossier_steps_load(dossier=dossier), context={"request": request}).data)
 
 
 class DossierEventsApi(APIView):

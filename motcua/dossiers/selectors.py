@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,11 +88,20 @@ def dossier_list_visible(*, user, filters: DossierFilters | None = None) -> Quer
     return qs.order_by("-submitted_at", "-id")
 
 
+def _steps_with_units() -> Prefetch:
+    return Prefetch("steps", queryset=DossierStep.objects.select_related("unit"))
+
+
+def dossier_steps_load(*, dossier: Dossier) -> Dossier:
+    """Load the dossier's steps with their units in one query (the detail response lists them), for a
+    dossier a service has just written rather than one read through `dossier_get_visible`."""
+    prefetch_related_objects([dossier], _steps_with_units())
+    return dossier
+
+
 def dossier_get_visible(*, user, code: str) -> Dossier:
     try:
-        return (dossier_list_visible(user=user)
-                .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("unit")))
-                .get(code=code))
+        return dossier_list_visible(user=user).prefetch_related(_steps_with_units()).get(code=code)
     except Dossier.DoesNotExist:
         raise NotFound(_("Không tìm thấy hồ sơ %(code)s.") % {"code": code}, code="dossier_not_found") from None
 
@@ -251,9 +260,14 @@ def dossier_events_for_applicant(*, dossier: Dossier, owner_view: bool) -> list[
     never officials' names, internal routing or internal notes. `owner_view` (the signed-in owner) adds the
     notes addressed to them, files, ratings and petitions; the public tracking page gets neither."""
     labels = {**_PUBLIC_LABELS, **(_OWNER_LABELS if owner_view else {})}
-    steps = {step.order: step.name for step in DossierStep.objects.filter(dossier=dossier).only("order", "name")}
+    events = list(DossierEvent.objects.filter(dossier=dossier, action__in=list(labels)).order_by("at", "id"))
+    # Only the names of the steps an event reached, and no query at all before the first assignment.
+    reached = {event.step_order for event in events
+               if event.action in (Action.ASSIGN, Action.FORWARD) and event.step_order is not None}
+    steps = (dict(DossierStep.objects.filter(dossier=dossier, order__in=reached).values_list("order", "name"))
+             if reached else {})
     entries = []
-    for event in DossierEvent.objects.filter(dossier=dossier, action__in=list(labels)).order_by("at", "id"):
+    for event in events:
         label = labels[event.action]
         step = ""
         if event.action == Action.FORWARD and event.to_stage == Stage.DONE:

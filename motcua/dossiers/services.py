@@ -155,7 +155,13 @@ def _resolve_units(*, procedure: Procedure, receiving_unit: Unit, handling_unit:
 
 
 def step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | None]]:
-    province = Unit.objects.filter(code=dossier.handling_unit.province_code).first()
+    processes = getattr(dossier.procedure, "_prefetched_objects_cache", {}).get("processes")
+    # The province matters only when a province approved its own process: when the caller prefetched the
+    # processes and there is only the default one, skip the lookup (process_for then gives the default).
+    if processes is not None and all(p.province_id is None for p in processes):
+        province = None
+    else:
+        province = Unit.objects.filter(code=dossier.handling_unit.province_code).first()
     process = process_for(procedure=dossier.procedure, province=province)
     if process is None:  # a procedure without an approved process: receive → appraise → return
         total = Decimal(dossier.procedure.processing_time_value)
@@ -163,7 +169,10 @@ def step_plan(dossier: Dossier) -> list[tuple[int, str, str, Decimal, Unit | Non
         return [(1, "Tiếp nhận hồ sơ", Role.RECEIVER, Decimal(0), None),
                 (2, "Thẩm định, giải quyết", Role.SPECIALIST, total, None),
                 (3, "Trả kết quả", Role.RECEIVER, Decimal(0), None)]
-    return [(s.order, s.name, s.role, s.allowance, s.unit) for s in process.steps.all()]
+    # Steps that name a unit: one join rather than one query per step, unless the caller prefetched them.
+    steps = (process.steps.all() if "steps" in getattr(process, "_prefetched_objects_cache", {})
+             else process.steps.select_related("unit"))
+    return [(s.order, s.name, s.role, s.allowance, s.unit) for s in steps]
 
 
 def steps_build(dossier: Dossier, plan: list | None = None) -> list[DossierStep]:
@@ -283,7 +292,11 @@ def dossier_submit_online(
 
 
 def _submission_replay(scope: str, key: str, fingerprint: str) -> Dossier | None:
-    used = SubmissionKey.objects.filter(scope=scope, key=key).select_related("dossier").first()
+    # The replayed dossier is serialised in full: fetch what the response reads in the same query.
+    used = (SubmissionKey.objects.filter(scope=scope, key=key)
+            .select_related("dossier__procedure", "dossier__receiving_unit", "dossier__handling_unit",
+                            "dossier__return_unit", "dossier__assignee")
+            .first())
     if used is None:
         return None
     if used.fingerprint != fingerprint:

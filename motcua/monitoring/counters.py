@@ -20,21 +20,24 @@ value — see `_due_fallbacks`.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime
-from typing import Protocol
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple, Protocol
 
-from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db import connection, connections, transaction
+from django.db.models import Case, F, JSONField, Q, Sum, When
 from django.utils import timezone
 
 from motcua.dossiers.models import WAITING_STAGES, Stage
 from motcua.units.models import Unit
 
-from .facts import Facts, owners_of, scope_q, working_days_milli
-from .models import METRICS, DailyCounter, DossierTrack, OpenCounter, OpenKind
+from .facts import Facts, owners_index, scope_q, working_days_milli
+from .models import METRICS, DailyCounter, DossierTrack, MonthlyCounter, OpenCounter, OpenKind, OpenMonthly
 
 WITHIN_ALWAYS = date(9999, 12, 31)  # waiting for the applicant after a timely request
 LATE_ALWAYS = date(1900, 1, 1)  # more than one supplement request
@@ -42,10 +45,19 @@ ENDINGS = (Stage.DONE, Stage.RETURNED, Stage.STOPPED, Stage.WITHDRAWN)
 NOT_ACCEPTED = (Stage.SUBMITTED, Stage.REFUSED, Stage.WITHDRAWN)
 ATTACH_FILE = "attach_file"
 PETITION_ACTIONS = ("petition", "petition_answer", "petition_rate")
+# The only events whose data the fold reads (files, petitions; due moments in _due_fallbacks).
+DATA_ACTIONS = (ATTACH_FILE, *PETITION_ACTIONS, "reschedule", "request_supplement", "receive_supplement")
+
+
+def _local_date(moment: datetime) -> date:
+    """The day of `moment` in the project's time zone (Asia/Ho_Chi_Minh). Not timezone.localdate: its
+    thread-local lookup of the current zone was an eighth of a rebuild, and counters never follow a zone
+    activated for one request."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def _day(moment: datetime) -> str:
-    return timezone.localdate(moment).isoformat()
+    return _local_date(moment).isoformat()
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -91,11 +103,23 @@ class Track:
         return cls(**state)
 
     def dump(self) -> dict:
-        return asdict(self)
+        # Not dataclasses.asdict: its deep copy was a tenth of a rebuild; the JSON is the same.
+        return {name: getattr(self, name) for name in _TRACK_FIELDS}
+
+    def copy(self) -> Track:
+        """A copy whose mutable members can be changed without touching this one (what replace() did, faster)."""
+        new = object.__new__(Track)
+        new.__dict__.update(self.__dict__)
+        new.petitions, new.dues = dict(self.petitions), dict(self.dues)
+        return new
 
 
-@dataclass(frozen=True)
-class Ev:
+_TRACK_FIELDS = tuple(f.name for f in fields(Track))
+
+
+class Ev(NamedTuple):
+    """One DossierEvent as the fold reads it (a tuple: a rebuild makes millions of them)."""
+
     id: int
     action: str
     at: datetime
@@ -128,8 +152,8 @@ def _key(t: Track, ev: Ev, legal_due: datetime | None) -> date:
         return WITHIN_ALWAYS
     if ev.to_stage in WAITING_STAGES:
         since = _dt(t.waiting_since)
-        return WITHIN_ALWAYS if since is not None and since <= legal_due else timezone.localdate(legal_due)
-    return timezone.localdate(legal_due)
+        return WITHIN_ALWAYS if since is not None and since <= legal_due else _local_date(legal_due)
+    return _local_date(legal_due)
 
 
 def _push(segments: list[list], day: str, key: str | None) -> list[list]:
@@ -156,7 +180,7 @@ def _petitions_merge(old: dict[str, dict], rows: list[dict], ev: Ev) -> dict[str
         answered = row["answered_at"]
         merged[pid] = {
             "unit": row["unit_id"], "submitted_day": _day(row["submitted_at"]),
-            "due_day": timezone.localdate(row["due_at"]).isoformat(),
+            "due_day": _day(row["due_at"]),
             "answered_day": _day(answered) if answered else None,
             "on_time": bool(answered and answered <= row["due_at"]),
             "satisfied": row["satisfied"], "rated_day": rated_day if row["satisfied"] is not None else None,
@@ -166,7 +190,7 @@ def _petitions_merge(old: dict[str, dict], rows: list[dict], ev: Ev) -> dict[str
 
 def track_apply(t: Track, ev: Ev, ctx: Context) -> Track:
     """The track after `ev`."""
-    t = replace(t, petitions=dict(t.petitions), dues=dict(t.dues))
+    t = t.copy()
     if ev.action == ATTACH_FILE:
         found = ctx.file((ev.data or {}).get("file"))
         if found is not None:
@@ -281,10 +305,16 @@ def _bump(model, key: dict, deltas: dict, now: datetime) -> None:
         rows.update(**updates, updated_at=now)
 
 
+def _month(day: str) -> str:
+    return day[:8] + "01"
+
+
 def _write_difference(old: Track | None, new: Track) -> None:
+    """Add new − old to the daily rows and, with the very same deltas, to their monthly roll-ups."""
     old_daily, old_open = contributions(old)
     new_daily, new_open = contributions(new)
     now = timezone.now()
+    monthly: dict[DailyKey, Counter] = defaultdict(Counter)
     for key in sorted(set(old_daily) | set(new_daily)):  # sorted: the same lock order in every transaction
         delta = Counter(new_daily.get(key, Counter()))
         delta.subtract(old_daily.get(key, Counter()))
@@ -292,11 +322,22 @@ def _write_difference(old: Track | None, new: Track) -> None:
         if delta:
             unit, day, procedure = key
             _bump(DailyCounter, {"unit_id": unit, "day": day, "procedure_id": procedure}, delta, now)
+            monthly[(unit, _month(day), procedure)].update(delta)
+    for (unit, month, procedure), delta in sorted(monthly.items()):
+        delta = {name: value for name, value in delta.items() if value}
+        if delta:
+            _bump(MonthlyCounter, {"unit_id": unit, "month": month, "procedure_id": procedure}, delta, now)
+    open_monthly: Counter = Counter()
     for key in sorted(set(old_open) | set(new_open)):
         delta = new_open.get(key, 0) - old_open.get(key, 0)
         if delta:
             kind, unit, day, due_day = key
             _bump(OpenCounter, {"kind": kind, "unit_id": unit, "day": day, "due_day": due_day}, {"count": delta}, now)
+            open_monthly[(unit, _month(day), kind, due_day)] += delta
+    for (unit, month, kind, due_day), delta in sorted(open_monthly.items()):
+        if delta:
+            _bump(OpenMonthly, {"kind": kind, "unit_id": unit, "month": month, "due_day": due_day},
+                  {"count": delta}, now)
 
 
 # ---------------------------------------------------------------- the listener (inside the dossier's transaction)
@@ -456,35 +497,53 @@ class _LoadedContext:
         return working_days_milli(self.batch.unit(unit_id), start, end, self.batch.calendars)
 
 
+def _ids_q(ids: list[int], field: str = "dossier_id") -> Q:
+    """Rows of the dossiers `ids` (sorted): a range when they are dense (an index range scan, and no list of
+    thousands of parameters), else the list. Rows of other dossiers in the range are read but never used."""
+    if ids and ids[-1] - ids[0] < 2 * len(ids):
+        return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+    return Q(**{f"{field}__in": ids})
+
+
 class _Batch:
-    """Everything needed to fold a batch of dossiers, read in a fixed number of queries."""
+    """Everything needed to fold a batch of dossiers, read in a fixed number of queries. `shared` carries the
+    units and working calendars from batch to batch (a rebuild would read them again for every batch)."""
 
     @classmethod
-    def load(cls, ids: list[int], *, before_event: int | None = None) -> _Batch:
+    def load(cls, ids: list[int], *, before_event: int | None = None, shared: dict | None = None) -> _Batch:
         from motcua.documents.models import DossierFile
-        from motcua.dossiers.models import Dossier, DossierEvent, Rating
+        from motcua.dossiers.models import Dossier, DossierEvent, Petition, Rating
 
+        shared = shared if shared is not None else {}
         batch = cls()
-        batch.calendars, batch.units = {}, {}
-        batch.dossiers = {d["id"]: d for d in Dossier.objects.filter(pk__in=ids).values(
+        batch.calendars, batch.units = shared.setdefault("calendars", {}), shared.setdefault("units", {})
+        ids = sorted(ids)
+        batch.dossiers = {d["id"]: d for d in Dossier.objects.filter(_ids_q(ids, "id")).values(
             "id", "handling_unit_id", "procedure_id", "channel", "fee_total", "identity_verified", "paid_online",
-            "legal_due_at", "outcome", "procedure__online_level")}
-        events = DossierEvent.objects.filter(dossier_id__in=ids)
+            "legal_due_at", "outcome", "procedure__online_level").order_by()}
+        events = DossierEvent.objects.filter(_ids_q(ids))
         if before_event is not None:
             events = events.filter(pk__lt=before_event)
         batch.events = defaultdict(list)
-        for row in events.order_by("dossier_id", "id").values("id", "dossier_id", "action", "at", "from_stage",
-                                                              "to_stage", "data"):
-            batch.events[row["dossier_id"]].append(Ev(
-                id=row["id"], action=row["action"], at=row["at"], from_stage=row["from_stage"] or "",
-                to_stage=row["to_stage"], data=row["data"] if isinstance(row["data"], dict) else {}))
+        # The data of other events is never read: not fetching it saves parsing millions of JSON texts.
+        needed = Case(When(action__in=DATA_ACTIONS, then="data"), default=None, output_field=JSONField())
+        for event_id, dossier_id, action, at, from_stage, to_stage, data in events.order_by("dossier_id", "id") \
+                .values_list("id", "dossier_id", "action", "at", "from_stage", "to_stage", needed):
+            batch.events[dossier_id].append(Ev(event_id, action, at, from_stage or "", to_stage,
+                                               data if isinstance(data, dict) else {}))
         batch.files = {pk: (kind, reused is not None) for pk, kind, reused in
-                       DossierFile.objects.filter(dossier_id__in=ids).values_list("id", "kind", "reused_from_id")}
+                       DossierFile.objects.filter(_ids_q(ids)).values_list("id", "kind", "reused_from_id")
+                       .order_by()}
         batch.ratings = {dossier_id: (quick, at) for dossier_id, quick, at in
-                         Rating.objects.filter(dossier_id__in=ids).values_list("dossier_id", "quick", "rated_at")}
-        batch.petitions = _petition_rows(ids)
-        batch.journals = {pk: (state or {}).get("dues", {}) for pk, state in
-                          DossierTrack.objects.filter(pk__in=ids).values_list("pk", "state")}
+                         Rating.objects.filter(_ids_q(ids)).values_list("dossier_id", "quick", "rated_at")
+                         .order_by()}
+        batch.petitions = defaultdict(list)
+        for row in Petition.objects.filter(_ids_q(ids)).order_by("id").values(
+                "id", "dossier_id", "unit_id", "submitted_at", "due_at", "answered_at", "satisfied"):
+            batch.petitions[row["dossier_id"]].append(row)
+        # Only the journal of legal due moments: parsing every whole state was a fifth of a rebuild.
+        batch.journals = {pk: dues or {} for pk, dues in DossierTrack.objects.filter(_ids_q(ids, "pk"))
+                          .values_list("pk", "state__dues").order_by()}
         return batch
 
     def unit(self, unit_id: int) -> Unit:
@@ -521,52 +580,171 @@ def _scope_unit_ids(unit: Unit | None) -> tuple[set[int] | None, tuple[str, ...]
     return set(Unit.objects.filter(scope_q(prefixes, "path")).values_list("pk", flat=True)), prefixes
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """What a rebuild keeps of each contribution (picklable: worker processes receive it)."""
+
+    unit_ids: frozenset[int] | None
+    first_day: str | None
+    last_day: str | None
+
+    @property
+    def everything(self) -> bool:
+        return self.unit_ids is None and self.first_day is None and self.last_day is None
+
+    def wanted(self, unit_id: int, day: str) -> bool:
+        return ((self.unit_ids is None or unit_id in self.unit_ids) and (self.first_day is None or day >= self.first_day)
+                and (self.last_day is None or day <= self.last_day))
+
+
+@dataclass
+class _Folded:
+    """A batch's part: contributions kept by the scope, and the new tracks as COPY text (PostgreSQL) or rows."""
+
+    ids: list[int]
+    daily: dict
+    opened: Counter
+    tracks: list[tuple]
+    copy_text: str = ""
+
+
+def _copy_field(text: str) -> str:
+    # COPY text format: JSON from json.dumps has no raw tab or newline, only backslashes to double.
+    return text.replace("\\", "\\\\")
+
+
+def _fold_batch(ids: list[int], scope: _Scope, shared: dict, *, as_copy: bool) -> _Folded:
+    """Fold a batch of dossiers with the one fold (track_apply) and add up their contributions."""
+    batch = _Batch.load(ids, shared=shared)
+    now = timezone.now()
+    daily: dict[DailyKey, Counter] = defaultdict(Counter)
+    opened: Counter = Counter()
+    tracks, lines = [], []
+    wanted_cache = shared.setdefault("wanted", {})
+    everything = scope.everything
+    stamp = now.isoformat()
+    for dossier_id in ids:
+        track = batch.fold(dossier_id)
+        if track is None:
+            continue
+        if as_copy:
+            state = _copy_field(json.dumps(track.dump(), ensure_ascii=False))
+            lines.append(f"{dossier_id}\t{track.unit}\t{state}\t{stamp}\n")
+        else:
+            tracks.append((dossier_id, track.unit, track.dump(), now))
+        part_daily, part_open = contributions(track)
+        for key, counts in part_daily.items():
+            if not everything:
+                found = wanted_cache.get(key[:2])
+                if found is None:
+                    found = wanted_cache[key[:2]] = scope.wanted(key[0], key[1])
+                if not found:
+                    continue
+            daily[key].update(counts)
+        for key, count in part_open.items():
+            if everything or scope.wanted(key[1], key[2]):
+                opened[key] += count
+    return _Folded(ids=ids, daily=daily, opened=opened, tracks=tracks, copy_text="".join(lines))
+
+
+_WORKER_SHARED: dict = {}
+WORKERS_FROM = 20_000  # fewer dossiers: starting processes costs more than it saves
+
+
+def _fold_in_worker(job: tuple[list[int], _Scope]) -> _Folded:
+    ids, scope = job
+    return _fold_batch(ids, scope, _WORKER_SHARED, as_copy=True)
+
+
+def _worker_count(workers: int | None, dossiers: int) -> int:
+    """Worker processes only on PostgreSQL, outside any transaction (they read committed data through their
+    own connections) and for enough dossiers to pay for starting them."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or dossiers < WORKERS_FROM:
+        return 1
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+    return max(1, workers)
+
+
 def counters_rebuild(*, unit: Unit | None = None, start: date | None = None, end: date | None = None,
-                     batch_size: int = 500, progress=None) -> RebuildReport:
+                     batch_size: int = 5000, workers: int | None = None, progress=None) -> RebuildReport:
     """Recompute the counters of `unit`'s scope (all units when None) for the days start..end (all when
     None) from the dossiers and their events, in one transaction; the tracks of the dossiers read are
-    replaced too. Rows outside the scope or the days are left alone."""
+    replaced too, and the monthly roll-ups of the months touched are summed again from the daily rows.
+    Rows outside the scope or the days are left alone.
+
+    Cost (docs/monitoring.md): the fold in Python is most of it. Reads go a batch of dossiers at a time by id
+    range; the whole scope's contributions are added up in memory (keys are few: unit × day × procedure) and
+    written once, with COPY on PostgreSQL. On PostgreSQL `workers` processes (default: the CPUs, at most 4)
+    fold batches in parallel and hand back their sums and tracks; this process alone writes, in its one
+    transaction."""
     from motcua.dossiers.models import Dossier
 
     unit_ids, prefixes = _scope_unit_ids(unit)
-    dossiers = Dossier.objects.all()
-    if unit is not None:
-        dossiers = dossiers.filter(scope_q(prefixes, "handling_unit__path") | scope_q(prefixes, "petitions__unit__path"))
-    ids = sorted(set(dossiers.values_list("pk", flat=True)))
-
-    def wanted(unit_id: int, day: str) -> bool:
-        return ((unit_ids is None or unit_id in unit_ids) and (start is None or day >= start.isoformat())
-                and (end is None or day <= end.isoformat()))
-
+    if unit is None:
+        ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        dossiers = Dossier.objects.filter(scope_q(prefixes, "handling_unit__path")
+                                          | scope_q(prefixes, "petitions__unit__path"))
+        ids = sorted(set(dossiers.values_list("pk", flat=True)))
+    scope = _Scope(unit_ids=None if unit_ids is None else frozenset(unit_ids),
+                   first_day=start.isoformat() if start else None, last_day=end.isoformat() if end else None)
+    chunks = [ids[first:first + batch_size] for first in range(0, len(ids), batch_size)]
     daily: dict[DailyKey, Counter] = defaultdict(Counter)
     opened: Counter = Counter()
     report = RebuildReport()
-    with transaction.atomic():
-        for first in range(0, len(ids), batch_size):
-            chunk = ids[first:first + batch_size]
-            batch = _Batch.load(chunk)
-            tracks = []
-            for dossier_id in chunk:
-                track = batch.fold(dossier_id)
-                if track is None:
-                    continue
-                tracks.append(DossierTrack(dossier_id=dossier_id, unit_id=track.unit, state=track.dump(),
-                                           updated_at=timezone.now()))
-                part_daily, part_open = contributions(track)
-                for key, counts in part_daily.items():
-                    if wanted(key[0], key[1]):
-                        daily[key].update(counts)
-                for key, count in part_open.items():
-                    if wanted(key[1], key[2]):
-                        opened[key] += count
-            # A batch at a time: an id list of millions exceeds the databases' parameter limits and memory.
-            DossierTrack.objects.filter(pk__in=chunk).delete()
-            DossierTrack.objects.bulk_create(tracks, batch_size=1000)
-            report.dossiers += len(chunk)
-            if progress is not None:
-                progress(len(chunk))
-        _replace_rows(unit_ids, start, end, daily, opened, report)
+    count = _worker_count(workers, len(ids))
+    as_copy = connection.vendor == "postgresql"
+    pool = None
+    if count > 1:
+        # Forked before this process opens its transaction: no connection may be shared with the children.
+        connections.close_all()
+        pool = multiprocessing.get_context("fork").Pool(count)
+        parts = pool.imap(_fold_in_worker, [(chunk, scope) for chunk in chunks])
+    else:
+        shared: dict = {}
+        parts = (_fold_batch(chunk, scope, shared, as_copy=as_copy) for chunk in chunks)
+    try:
+        with transaction.atomic():
+            for part in parts:
+                for key, counts in part.daily.items():
+                    daily[key].update(counts)
+                opened.update(part.opened)
+                # A batch at a time: the tracks of millions of dossiers would not fit in memory.
+                _tracks_replace(part)
+                report.dossiers += len(part.ids)
+                if progress is not None:
+                    progress(len(part.ids))
+            _replace_rows(unit_ids, start, end, daily, opened, report)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     return report
+
+
+def _tracks_replace(part: _Folded) -> None:
+    table = connection.ops.quote_name(DossierTrack._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # One array parameter, not thousands of placeholders.
+            cursor.execute(f"DELETE FROM {table} WHERE dossier_id = ANY(%s)", [part.ids])  # noqa: S608
+            if part.copy_text:
+                with cursor.cursor.copy(f"COPY {table} (dossier_id, unit_id, state, updated_at) FROM STDIN") as copy:
+                    copy.write(part.copy_text)
+        return
+    DossierTrack.objects.filter(pk__in=part.ids).delete()
+    DossierTrack.objects.bulk_create([DossierTrack(dossier_id=pk, unit_id=unit, state=state, updated_at=now)
+                                      for pk, unit, state, now in part.tracks], batch_size=1000)
+
+
+def _copy(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """PostgreSQL COPY FROM STDIN (psycopg 3): an order of magnitude faster than multi-row INSERTs."""
+    qn = connection.ops.quote_name
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _replace_rows(unit_ids, start, end, daily, opened, report: RebuildReport) -> None:
@@ -580,54 +758,163 @@ def _replace_rows(unit_ids, start, end, daily, opened, report: RebuildReport) ->
         rows = model.objects.filter(days)
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=unit_ids)
-        rows.delete()
-    new_daily = [DailyCounter(unit_id=unit, day=day, procedure_id=procedure, updated_at=now,
-                              **{name: value for name, value in counts.items() if value})
+        rows._raw_delete(rows.db)  # no signals nor cascades on counters: one DELETE, no rows fetched
+    new_daily = [(unit, day, procedure, now, *(counts.get(name, 0) for name in METRICS))
                  for (unit, day, procedure), counts in sorted(daily.items()) if any(counts.values())]
-    new_open = [OpenCounter(kind=kind, unit_id=unit, day=day, due_day=due, count=count, updated_at=now)
-                for (kind, unit, day, due), count in sorted(opened.items()) if count]
-    DailyCounter.objects.bulk_create(new_daily, batch_size=1000)
-    OpenCounter.objects.bulk_create(new_open, batch_size=1000)
+    new_open = [(kind, unit, day, due, count, now) for (kind, unit, day, due), count in sorted(opened.items()) if count]
+    daily_columns = ("unit_id", "day", "procedure_id", "updated_at", *METRICS)
+    open_columns = ("kind", "unit_id", "day", "due_day", "count", "updated_at")
+    if connection.vendor == "postgresql":
+        _copy(DailyCounter, daily_columns, new_daily)
+        _copy(OpenCounter, open_columns, new_open)
+    else:
+        DailyCounter.objects.bulk_create([DailyCounter(**dict(zip(daily_columns, row, strict=True)))
+                                          for row in new_daily], batch_size=1000)
+        OpenCounter.objects.bulk_create([OpenCounter(**dict(zip(open_columns, row, strict=True)))
+                                         for row in new_open], batch_size=1000)
     report.daily_rows, report.open_rows = len(new_daily), len(new_open)
+    rollups_refresh(unit_ids=unit_ids, start=start, end=end)
 
 
-def counters_snapshot(*, unit_ids: Iterable[int] | None = None) -> tuple[dict, dict]:
-    """The non-zero content of the counters (for comparing incremental with rebuilt ones)."""
-    daily_rows = DailyCounter.objects.all()
-    open_rows = OpenCounter.objects.all()
-    if unit_ids is not None:
-        daily_rows = daily_rows.filter(unit_id__in=list(unit_ids))
-        open_rows = open_rows.filter(unit_id__in=list(unit_ids))
-    daily = {}
-    for row in daily_rows.values("unit_id", "day", "procedure_id", *METRICS):
-        values = {name: row[name] for name in METRICS if row[name]}
-        if values:
-            daily[(row["unit_id"], row["day"].isoformat(), row["procedure_id"])] = values
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_after(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def rollups_refresh(*, unit_ids: Iterable[int] | None = None, start: date | None = None,
+                    end: date | None = None) -> None:
+    """Sum the monthly roll-ups (MonthlyCounter, OpenMonthly) again from the daily rows, for the units
+    `unit_ids` (all when None) and the months that touch start..end (all when None). Two INSERT … SELECT:
+    the roll-up equals the daily rows by construction. Called by the rebuild and the migration that created
+    the roll-ups."""
+    qn = connection.ops.quote_name
+    month_of = ("CAST(date_trunc('month', {day}) AS date)" if connection.vendor == "postgresql"
+                else "date({day}, 'start of month')")
+    now = timezone.now()
+    for source, target, group, sums, having in (
+            (DailyCounter, MonthlyCounter, ("unit_id", "procedure_id"), METRICS, ""),
+            # Open rows cancel out (+1 on opening, −1 on closing): a month keeps only what stayed open.
+            (OpenCounter, OpenMonthly, ("unit_id", "kind", "due_day"), ("count",), " HAVING SUM(count) <> 0")):
+        rows = target.objects.all()
+        where, params = [], []
+        if unit_ids is not None:
+            ids = sorted(unit_ids)
+            rows = rows.filter(unit_id__in=ids)
+            where.append(f"unit_id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0")
+            params += ids
+        if start is not None:
+            rows = rows.filter(month__gte=_month_start(start))
+            where.append("day >= %s")
+            params.append(_month_start(start))
+        if end is not None:
+            rows = rows.filter(month__lte=_month_start(end))
+            where.append("day < %s")
+            params.append(_month_after(end))
+        rows._raw_delete(rows.db)
+        columns = [*group, "month", "updated_at", *sums]
+        select = [*group, month_of.format(day="day"), "%s", *(f"SUM({qn(name)})" for name in sums)]
+        # Names come from the models, values go as parameters.
+        sql = (f"INSERT INTO {qn(target._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+               f"SELECT {', '.join(select)} FROM {qn(source._meta.db_table)}"
+               f"{' WHERE ' + ' AND '.join(where) if where else ''} "
+               f"GROUP BY {', '.join([*group, month_of.format(day='day')])}{having}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [now, *params])
+
+
+def counters_snapshot(*, unit_ids: Iterable[int] | None = None) -> tuple[dict, dict, dict, dict]:
+    """The non-zero content of the counters and of their monthly roll-ups: (daily, open, monthly, open
+    monthly), for comparing incremental with rebuilt ones."""
+    def rows(model):
+        found = model.objects.all()
+        return found if unit_ids is None else found.filter(unit_id__in=list(unit_ids))
+
+    def metrics(model, period: str) -> dict:
+        result = {}
+        for row in rows(model).values("unit_id", period, "procedure_id", *METRICS):
+            values = {name: row[name] for name in METRICS if row[name]}
+            if values:
+                result[(row["unit_id"], row[period].isoformat(), row["procedure_id"])] = values
+        return result
+
     opened = {(k, u, d.isoformat(), due.isoformat()): c for k, u, d, due, c in
-              open_rows.values_list("kind", "unit_id", "day", "due_day", "count") if c}
-    return daily, opened
+              rows(OpenCounter).values_list("kind", "unit_id", "day", "due_day", "count") if c}
+    open_monthly = {(k, u, m.isoformat(), due.isoformat()): c for k, u, m, due, c in
+                    rows(OpenMonthly).values_list("kind", "unit_id", "month", "due_day", "count") if c}
+    return metrics(DailyCounter, "day"), opened, metrics(MonthlyCounter, "month"), open_monthly
 
 
 # ---------------------------------------------------------------- reading: facts of units and periods
 
 
+ROLLUPS = True  # False: read the daily rows only (how the index was read before the roll-ups; benchmarks)
+
+
+def period_split(start: date, end: date) -> tuple[list[tuple[date, date]], tuple[date, date] | None]:
+    """The days start..end as daily ranges (the partial months at the edges) and one range of whole months
+    (first and last month, as first days) read from the roll-up; None when no month is whole."""
+    if not ROLLUPS:
+        return [(start, end)], None
+    first_month = start if start.day == 1 else _month_after(start)
+    after_last = _month_after(end) if _month_after(end) - timedelta(days=1) == end else end.replace(day=1)
+    if first_month >= after_last:
+        return [(start, end)], None
+    edges = []
+    if start < first_month:
+        edges.append((start, first_month - timedelta(days=1)))
+    if after_last <= end:
+        edges.append((after_last, end))
+    last_month = (after_last - timedelta(days=1)).replace(day=1)
+    return edges, (first_month, last_month)
+
+
+def _union(parts: list):
+    return parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+
+
+def _metric_rows(ids: list[int], start: date, end: date, group: tuple[str, ...], sums: dict, having: Q | None = None):
+    """One query: the sums of the daily rows of the edge days and of the monthly rows of the whole months."""
+    edges, months = period_split(start, end)
+    parts = []
+    if edges:
+        days = Q(pk__in=[])
+        for first, last in edges:
+            days |= Q(day__gte=first, day__lte=last)
+        parts.append(DailyCounter.objects.filter(days, unit_id__in=ids).values(*group).annotate(**sums))
+    if months is not None:
+        parts.append(MonthlyCounter.objects.filter(unit_id__in=ids, month__gte=months[0], month__lte=months[1])
+                     .values(*group).annotate(**sums))
+    if having is not None:
+        parts = [part.filter(having) for part in parts]
+    return _union([part.order_by() for part in parts])
+
+
 def counter_facts(*, prefixes: dict[int, tuple[str, ...]], start: date, end: date) -> dict[int, Facts]:
     """Facts of each unit (given by its path prefixes) for start..end from the counters: one query for the
     units in scope, then three grouped queries on the counters by unit id (indexed), whatever the number of
-    units and dossiers."""
-    every = [p for prefs in prefixes.values() for p in prefs]
-    owners = {pk: owners_of(path, prefixes) for pk, path in Unit.objects.filter(scope_q(every, "path"))
-              .values_list("pk", "path")}
+    units and dossiers. Whole months come from the monthly roll-ups, the days of partial months from the
+    daily rows (each query a UNION ALL of both), so a year reads 12 rows per key instead of 365."""
+    every = sorted({p for prefs in prefixes.values() for p in prefs})
+    # Many prefixes (every commune of the country): one LIKE each is slower than reading every unit's path.
+    units = Unit.objects.all() if len(every) > 200 else Unit.objects.filter(scope_q(every, "path"))
+    owners_for = owners_index(prefixes)
+    owners = {pk: owners_for(path) for pk, path in units.values_list("pk", "path")}
     owners = {pk: found for pk, found in owners.items() if found}
     facts = {pk: Facts() for pk in prefixes}
-    ids = list(owners)
-    sums = {name: Sum(name) for name in METRICS}
-    for row in (DailyCounter.objects.filter(unit_id__in=ids, day__gte=start, day__lte=end)
-                .values("unit_id").annotate(**sums).order_by()):
-        for pk in owners[row["unit_id"]]:
+    ids = sorted(owners)
+    totals: dict[int, list[int]] = {}
+    for row in _metric_rows(ids, start, end, ("unit_id",), {name: Sum(name) for name in METRICS}):
+        found = totals.setdefault(row["unit_id"], [0] * len(METRICS))
+        for index, name in enumerate(METRICS):
+            found[index] += row[name] or 0
+    for unit_id, values in totals.items():
+        for pk in owners[unit_id]:
             f = facts[pk]
-            for name in METRICS:
-                setattr(f, name, getattr(f, name) + (row[name] or 0))
+            for name, value in zip(METRICS, values, strict=True):
+                setattr(f, name, getattr(f, name) + value)
     _procedure_facts(facts, owners, ids, start, end)
     _open_facts(facts, owners, ids, end)
     return facts
@@ -635,16 +922,17 @@ def counter_facts(*, prefixes: dict[int, tuple[str, ...]], start: date, end: dat
 
 def _procedure_facts(facts, owners, ids, start, end) -> None:
     sets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    rows = (DailyCounter.objects.filter(unit_id__in=ids, day__gte=start, day__lte=end)
-            .values("unit_id", "procedure_id")
-            .annotate(r=Sum("received"), i=Sum("received_identity"), f=Sum("received_with_fee"),
-                      p=Sum("received_paid_online")).order_by())
-    for row in rows:
-        for pk in owners[row["unit_id"]]:
-            for name, value in (("received", row["r"]), ("identity", row["i"]), ("fee", row["f"]),
-                                ("paid", row["p"])):
+    # Rows where all four sums are 0 add nothing: HAVING drops them in SQL;
+    # tuples, not dicts (thousands of unit × procedure rows).
+    rows = _metric_rows(ids, start, end, ("unit_id", "procedure_id"),
+                        {"r": Sum("received"), "i": Sum("received_identity"), "f": Sum("received_with_fee"),
+                         "p": Sum("received_paid_online")},
+                        having=Q(r__gt=0) | Q(i__gt=0) | Q(f__gt=0) | Q(p__gt=0))
+    for unit_id, procedure_id, *values in rows.values_list("unit_id", "procedure_id", "r", "i", "f", "p"):
+        for pk in owners[unit_id]:
+            for name, value in zip(("received", "identity", "fee", "paid"), values, strict=True):
                 if value:
-                    sets[pk][name].add(row["procedure_id"])
+                    sets[pk][name].add(procedure_id)
     for pk, found in sets.items():
         facts[pk].procedures_received = len(found["received"])
         facts[pk].procedures_identity = len(found["identity"])
@@ -653,12 +941,25 @@ def _procedure_facts(facts, owners, ids, start, end) -> None:
 
 
 def _open_facts(facts, owners, ids, end: date) -> None:
-    rows = (OpenCounter.objects.filter(unit_id__in=ids, day__lte=end).values("unit_id")
-            .annotate(total=Sum("count", filter=Q(kind=OpenKind.DOSSIER)),
-                      within=Sum("count", filter=Q(kind=OpenKind.DOSSIER, due_day__gt=end)),
-                      overdue_petitions=Sum("count", filter=Q(kind=OpenKind.PETITION, due_day__lte=end)))
-            .order_by())
-    for row in rows:
+    """Open at the end of `end`: the monthly roll-ups of the months before `end`'s month (the whole of it
+    when `end` is its last day), then the daily rows of the rest of the days up to `end`."""
+    sums = {"total": Sum("count", filter=Q(kind=OpenKind.DOSSIER)),
+            "within": Sum("count", filter=Q(kind=OpenKind.DOSSIER, due_day__gt=end)),
+            "overdue_petitions": Sum("count", filter=Q(kind=OpenKind.PETITION, due_day__lte=end))}
+    whole = _month_after(end) - timedelta(days=1) == end
+    month = end.replace(day=1)
+    parts = []
+    if ROLLUPS:
+        parts.append(OpenMonthly.objects.filter(unit_id__in=ids, **({"month__lte": month} if whole
+                                                                    else {"month__lt": month}))
+                     .values("unit_id").annotate(**sums).order_by())
+    if not ROLLUPS:
+        parts.append(OpenCounter.objects.filter(unit_id__in=ids, day__lte=end).values("unit_id").annotate(**sums)
+                     .order_by())
+    elif not whole:
+        parts.append(OpenCounter.objects.filter(unit_id__in=ids, day__gte=month, day__lte=end).values("unit_id")
+                     .annotate(**sums).order_by())
+    for row in _union(parts):
         for pk in owners[row["unit_id"]]:
             facts[pk].open_total += row["total"] or 0
             facts[pk].open_within += row["within"] or 0

@@ -123,6 +123,31 @@ def owners_of(path: str, prefixes: dict[int, tuple[str, ...]]) -> list[int]:
     return [pk for pk, prefs in prefixes.items() if path.startswith(prefs)]
 
 
+def owners_index(prefixes: dict[int, tuple[str, ...]]):
+    """`owners_of` for many paths against the same prefixes: a path "66/24133/" can only be covered by the
+    paths "66/" and "66/24133/", so look those up instead of testing every prefix (3,321 communes × 3,400
+    units took seconds). Same result, in the order of `prefixes`."""
+    by_prefix: dict[str, set[int]] = defaultdict(set)
+    odd: dict[int, tuple[str, ...]] = {}  # a prefix that is not a whole path: tested the slow way
+    for pk, prefs in prefixes.items():
+        for prefix in prefs:
+            if prefix.endswith("/"):
+                by_prefix[prefix].add(pk)
+            else:
+                odd[pk] = (*odd.get(pk, ()), prefix)
+    order = {pk: index for index, pk in enumerate(prefixes)}
+
+    def owners(path: str) -> list[int]:
+        found = {pk for pk, prefs in odd.items() if path.startswith(prefs)}
+        end = path.find("/")
+        while end != -1:
+            found |= by_prefix.get(path[:end + 1], set())
+            end = path.find("/", end + 1)
+        return sorted(found, key=order.__getitem__)
+
+    return owners
+
+
 # ---------------------------------------------------------------- catalogue facts (both ways)
 
 

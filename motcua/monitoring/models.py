@@ -57,16 +57,9 @@ class IndexWeight(models.Model):
         return f"{self.key}: {self.points}"
 
 
-class DailyCounter(models.Model):
-    """Per handling unit, day and procedure: how many dossiers had each fact that day (đếm theo ngày).
+class CounterMetrics(models.Model):
+    """The 23 metrics shared by the daily counters and their monthly roll-up (meanings: facts.Facts)."""
 
-    A fact counts on its own day in the local time zone (received on the receipt day, judged on the day
-    handling ended, ...); facts about a dossier's cohort (paid online, reused paper, electronic result,
-    complaint) count on the day of the fact they qualify. Meanings: facts.Facts."""
-
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    day = models.DateField()
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
     received_full_eligible = models.IntegerField(default=0)
@@ -90,6 +83,21 @@ class DailyCounter(models.Model):
     petitions_satisfied = models.IntegerField(default=0)
     ratings = models.IntegerField(default=0)
     ratings_unsatisfied = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyCounter(CounterMetrics):
+    """Per handling unit, day and procedure: how many dossiers had each fact that day (đếm theo ngày).
+
+    A fact counts on its own day in the local time zone (received on the receipt day, judged on the day
+    handling ended, ...); facts about a dossier's cohort (paid online, reused paper, electronic result,
+    complaint) count on the day of the fact they qualify. Meanings: facts.Facts."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -100,6 +108,26 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.procedure_id}"
+
+
+class MonthlyCounter(CounterMetrics):
+    """Roll-up of DailyCounter by calendar month (cộng dồn theo tháng): `month` is the month's first day and
+    each metric the sum of the month's daily rows. Written with the daily rows by the same code (listener:
+    the same deltas; rebuild: summed from the daily rows), so a year reads 12 rows per key, not 365."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("bộ đếm theo tháng")
+        verbose_name_plural = _("bộ đếm theo tháng")
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "procedure"],
+                                               name="monthly_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.procedure_id}"
 
 
 METRICS = [f.name for f in DailyCounter._meta.local_fields
@@ -134,6 +162,28 @@ class OpenCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.unit_id} {self.day} → {self.due_day}: {self.count}"
+
+
+class OpenMonthly(models.Model):
+    """Roll-up of OpenCounter by calendar month of `day` (sổ theo dõi cộng dồn theo tháng): the sum of the
+    month's rows per kind, unit and due day. Open at the end of day T = the monthly rows of the months
+    before T's month + the daily rows of T's month up to T."""
+
+    kind = models.CharField(max_length=8, choices=OpenKind.choices)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    due_day = models.DateField()
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sổ theo dõi hồ sơ đang mở theo tháng")
+        verbose_name_plural = _("sổ theo dõi hồ sơ đang mở theo tháng")
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "kind", "due_day"],
+                                               name="open_monthly_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_id} {self.month:%Y-%m} → {self.due_day}: {self.count}"
 
 
 class DossierTrack(models.Model):

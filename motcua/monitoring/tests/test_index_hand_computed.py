@@ -171,6 +171,8 @@ def test_many_units_cost_the_same_queries_with_or_without_dossiers(world):  # no
     with CaptureQueriesContext(connection) as empty:
         index_compute_many(units=communes, start=JULY[0], end=JULY[1])
     make_history(world)
+    # The cache lasts 30 s; on a loaded machine make_history can outlast it: warm it again (not counted).
+    config_current()
     with CaptureQueriesContext(connection) as full:
         many = index_compute_many(units=communes, start=JULY[0], end=JULY[1])
     assert len(full) == len(empty) <= 8

@@ -26,6 +26,17 @@ def _refuse(message) -> CommandError:
     return CommandError(str(message), returncode=2)
 
 
+DEFAULT_BATCH = 5000
+
+
+def _batch(value: str) -> int:
+    """--batch N: a whole number ≥ 0 (argparse turns the ValueError into a usage error, status 2)."""
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
 def _count_lines(handle) -> int:
     count = sum(1 for _line in handle)
     handle.seek(0)
@@ -53,6 +64,10 @@ class Command(BaseCommand):
         load.add_argument("file", help="Tệp .jsonl, UTF-8.")
         load.add_argument("--dry-run", action="store_true", help="Kiểm tra và báo kết quả, không ghi gì.")
         load.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
+        load.add_argument("--batch", type=_batch, default=DEFAULT_BATCH, metavar="N",
+                          help="Số dòng mỗi lô ghi (mặc định 5.000); 0: từng dòng một, mỗi dòng một giao dịch.")
+        load.add_argument("--no-index", action="store_true",
+                          help="Không dựng lại bộ đếm Bộ chỉ số sau khi nhập (tự chạy «motcua index rebuild»).")
         dump = actions.add_parser("export", help="Xuất hồ sơ ra JSONL.")
         dump.add_argument("--since", help="Chỉ hồ sơ thay đổi từ thời điểm này (YYYY-MM-DD hoặc yyyyMMddHHmmss).")
         dump.add_argument("--unit", help="Chỉ hồ sơ tiếp nhận hoặc giải quyết tại đơn vị này (mã đơn vị) "
@@ -61,13 +76,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "import":
-            self.import_file(Path(options["file"]), dry_run=options["dry_run"], no_progress=options["no_progress"])
+            self.import_file(Path(options["file"]), dry_run=options["dry_run"], no_progress=options["no_progress"],
+                             batch=options["batch"], index=not options["no_index"])
         else:
             self.export(since=options["since"], unit=options["unit"], output=options["output"])
 
     # ------------------------------------------------------------ import
 
-    def import_file(self, path: Path, *, dry_run: bool, no_progress: bool) -> None:
+    def import_file(self, path: Path, *, dry_run: bool, no_progress: bool, batch: int = DEFAULT_BATCH,
+                    index: bool = True) -> None:
         if not path.is_file():
             raise _refuse(_("Không tìm thấy tệp %(path)s.") % {"path": path})
         stream = getattr(self.stderr, "_out", sys.stderr)
@@ -77,7 +94,8 @@ class Command(BaseCommand):
                 bar = tqdm(total=total, unit=" dòng", desc=_("Nhập hồ sơ"), file=stream, dynamic_ncols=True,
                            disable=no_progress or not stream.isatty())
                 try:
-                    report = dossiers_import(lines=handle, progress=bar.update, dry_run=dry_run)
+                    report = dossiers_import(lines=handle, progress=bar.update, dry_run=dry_run, batch_size=batch,
+                                             index=index)
                 finally:
                     bar.close()
         except OSError as exc:
@@ -90,6 +108,8 @@ class Command(BaseCommand):
             self.stdout.write(_("dòng %(line)s: %(reason)s") % {"line": rejected.line, "reason": rejected.reason})
         if dry_run:
             self.stdout.write(_("Chạy thử: không ghi gì vào cơ sở dữ liệu."))
+        elif report.created and not report.index_rebuilt:
+            self.stdout.write(_("Chưa dựng lại bộ đếm Bộ chỉ số: hãy chạy «motcua index rebuild»."))
         if not report.complete:
             message = (_("%(count)s dòng sẽ bị từ chối.") if dry_run
                        else _("%(count)s dòng bị từ chối; các dòng còn lại đã được nhập."))

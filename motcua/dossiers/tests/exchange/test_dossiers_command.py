@@ -125,3 +125,23 @@ def test_export_refuses_bad_options_with_status_2(world, args, message):
     with pytest.raises(CommandError) as exc:
         _run("export", *args)
     assert exc.value.returncode == 2 and message in str(exc.value)
+
+
+def test_batch_size_and_the_index_reminder(world, good_file, monkeypatch):
+    """--batch N reaches the import (0: line by line); --no-index skips the rebuild and says what to run."""
+    seen = []
+    real = command.dossiers_import
+
+    def spy(**kwargs):
+        seen.append((kwargs["batch_size"], kwargs["index"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(command, "dossiers_import", spy)
+    out, _err = _run("import", str(good_file), "--batch", "0", "--no-index")
+    assert out.splitlines() == ["Tạo mới: 2, không đổi: 0, bị từ chối: 0.",
+                                "Chưa dựng lại bộ đếm Bộ chỉ số: hãy chạy «motcua index rebuild»."]
+    out, _err = _run("import", str(good_file))
+    assert out == "Tạo mới: 0, không đổi: 2, bị từ chối: 0.\n"
+    assert seen == [(0, False), (command.DEFAULT_BATCH, True)]
+    with pytest.raises(CommandError):
+        _run("import", str(good_file), "--batch", "-1")

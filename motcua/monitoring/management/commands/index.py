@@ -3,7 +3,7 @@
 
     motcua index --unit 66 --from 2026-07-01 --to 2026-09-30 --format json
     motcua index --unit 66 --period quarter --on 2026-08-15 --format table --children
-    motcua index rebuild [--unit 24133] [--from 2026-07-01 --to 2026-07-31]
+    motcua index rebuild [--unit 24133] [--from 2026-07-01 --to 2026-07-31] [--workers 2]
 
 Without dates: the current month. Bad input → a Vietnamese message and exit status 2.
 """
@@ -65,6 +65,9 @@ class Command(BaseCommand):
         parser.add_argument("--period", choices=PERIODS, help="Kỳ chứa ngày --on: day, month, quarter, year.")
         parser.add_argument("--on", metavar="NGAY", help="Ngày nằm trong kỳ --period (mặc định: hôm nay).")
         parser.add_argument("--format", dest="output_format", default="json", help="json (mặc định) hoặc table.")
+        parser.add_argument("--workers", type=int, metavar="N",
+                            help="rebuild: số tiến trình tính song song trên PostgreSQL (mặc định: số CPU, tối đa 4; "
+                                 "1 hoặc ít hơn = không song song).")
         parser.add_argument("--children", action="store_true",
                             help="Liệt kê mọi đơn vị trực thuộc với tổng điểm và thứ hạng.")
 
@@ -160,7 +163,7 @@ class Command(BaseCommand):
     def rebuild(self, options) -> None:
         unit = self._unit(options["unit"]) if options["unit"] else None
         start, end = self._days(options, required=False)
-        report = counters_rebuild(unit=unit, start=start, end=end)
+        report = counters_rebuild(unit=unit, start=start, end=end, workers=options["workers"])
         self.stdout.write(_("Đã tính lại bộ đếm từ %(dossiers)s hồ sơ: %(daily)s dòng theo ngày, %(open)s dòng "
                             "theo dõi hồ sơ đang mở.")
                           % {"dossiers": report.dossiers, "daily": report.daily_rows, "open": report.open_rows})
