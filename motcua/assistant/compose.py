@@ -189,7 +189,7 @@ OVERVIEW = (Intent.PAPERS, Intent.TIME, Intent.FEE, Intent.PLACE, Intent.ONLINE)
 
 def procedure_answer_text(procedure: Procedure, intents: list[str]) -> str:
     """The answer for the asked intents (an overview when none), headed by the procedure's name and code."""
-    head = _("Thủ tục «%(name)s» (mã %(code)s).") % {"name": procedure.name, "code": procedure.code}
+    head = _("«%(name)s» (mã thủ tục %(code)s).") % {"name": procedure.name, "code": procedure.code}
     parts = [SECTIONS[name](procedure) for name in (intents or OVERVIEW) if name in SECTIONS]
     return "\n\n".join([head, *parts])
 

@@ -212,7 +212,7 @@ def test_no_answer_invents_a_fee_or_a_time(catalogue_names, data):
 
 def test_english_labels_when_english_is_asked_for(catalogue):
     answer = _ask("cấp đổi căn cước bao nhiêu tiền", language="en")
-    assert answer.answer.startswith("Procedure «Cấp thẻ căn cước» (code 1.116410).")
+    assert answer.answer.startswith("«Cấp thẻ căn cước» (procedure code 1.116410).")
     assert "Fees and charges:" in answer.answer and "30.000 VND" in answer.answer
     assert "Lệ phí cấp thẻ căn cước lần đầu: not charged" in answer.answer
 
