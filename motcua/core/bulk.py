@@ -139,12 +139,14 @@ class WriterThread:
     """Calls `write(*item)` for each submitted item in a background thread on its own database connection,
     so the database's work on one batch (indexes, foreign keys, WAL) runs while the caller prepares the next.
     One item waits at most; items are written in order. The first failure stops the writing and is raised in
-    the caller's thread by the next `submit` or by `join` (once)."""
+    the caller's thread by the next `submit` or by `join`; after it, every `submit` refuses (nothing is
+    dropped silently)."""
 
     def __init__(self, write: Callable[..., None], *, name: str) -> None:
         self.write = write
         self.queue: queue.Queue = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
+        self.failed = False
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
@@ -160,8 +162,9 @@ class WriterThread:
             connection.close()
 
     def submit(self, *item) -> None:
-        if self.error is not None:
+        if self.error is not None or self.failed:
             self.join()
+            raise RuntimeError("the writer thread stopped after an error")
         self.queue.put(item)
 
     def join(self) -> None:
@@ -169,5 +172,5 @@ class WriterThread:
             self.queue.put(None)
             self.thread.join()
         if self.error is not None:
-            error, self.error = self.error, None
+            error, self.error, self.failed = self.error, None, True
             raise error

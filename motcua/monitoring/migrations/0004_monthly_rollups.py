@@ -5,11 +5,31 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill_rollups(apps, schema_editor):
-    # Raw INSERT … SELECT on the tables (no model instances): sums the daily rows that already exist.
-    from motcua.monitoring.counters import rollups_refresh
+# The metric columns as they are at this migration (frozen: a later metric must not break this step).
+METRICS = ["received", "received_online", "received_full_eligible", "received_online_full", "received_with_fee",
+           "received_paid_online", "received_reuse", "received_identity", "finished_early", "finished_on_time",
+           "finished_late", "finished_done", "finished_e_result", "finished_digitised", "finished_complained",
+           "handling_wd_milli", "petitions_received", "petitions_on_time", "petitions_late", "petitions_rated",
+           "petitions_satisfied", "ratings", "ratings_unsatisfied"]
 
-    rollups_refresh()
+
+def fill_rollups(apps, schema_editor):
+    """Sum the daily rows that already exist into the new monthly tables: two INSERT … SELECT, fixed SQL."""
+    from django.utils import timezone
+
+    connection = schema_editor.connection
+    month = ("CAST(date_trunc('month', day) AS date)" if connection.vendor == "postgresql"
+             else "date(day, 'start of month')")
+    sums = ", ".join(f"SUM({name})" for name in METRICS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO monitoring_monthlycounter (unit_id, procedure_id, month, updated_at, {', '.join(METRICS)}) "  # noqa: S608
+            f"SELECT unit_id, procedure_id, {month}, %s, {sums} FROM monitoring_dailycounter "
+            f"GROUP BY unit_id, procedure_id, {month}", [timezone.now()])
+        cursor.execute(
+            f"INSERT INTO monitoring_openmonthly (unit_id, kind, due_day, month, updated_at, count) "  # noqa: S608
+            f"SELECT unit_id, kind, due_day, {month}, %s, SUM(count) FROM monitoring_opencounter "
+            f"GROUP BY unit_id, kind, due_day, {month} HAVING SUM(count) <> 0", [timezone.now()])
 
 
 class Migration(migrations.Migration):
