@@ -6,6 +6,8 @@ Bad input is a 400 with a Vietnamese message (never a 500); too many questions f
 status question carrying a phone number also counts against the public tracking limits (per address and per
 dossier code, the same counters as /tra-cuu/), so the assistant is no faster way to guess a proof."""
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -22,6 +24,7 @@ from .limits import assistant_rate_limited
 from .services import MAX_QUESTION_LENGTH, assistant_ask
 
 RETRY_AFTER_SECONDS = 60
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 CHANNELS = ("api", "portal", "backoffice")
 
 
@@ -52,6 +55,9 @@ def _text(data: dict, name: str, *, required: bool = False, max_length: int) -> 
     if not isinstance(value, str):
         raise ValidationFailed(_("Trường %(name)s phải là chuỗi ký tự.") % {"name": name}, code="invalid_parameter",
                                extra={"parameter": name})
+    if _UNSTORABLE.search(value):  # NUL or a lone surrogate: no database stores them (PostgreSQL refuses NUL)
+        raise ValidationFailed(_("Trường %(name)s chứa ký tự không hợp lệ.") % {"name": name},
+                               code="invalid_parameter", extra={"parameter": name})
     value = value.strip()
     if required and not value:
         raise ValidationFailed(_("Vui lòng nhập câu hỏi."), code="question_blank", extra={"parameter": name})

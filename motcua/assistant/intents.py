@@ -27,7 +27,8 @@ HOWTO_FILE = DATA_DIR / "howto.json"
 DOSSIER_CODE = re.compile(r"(?<![\w.])([0-9A-Za-z][0-9A-Za-z.]{1,40}-\d{6}-\d{4,6})(?![\w])")
 # Phone, CCCD and tax numbers written any way (0912 345 678, +84.912.345.678) and e-mail addresses: personal
 # data, never words of a procedure, so never passed to retrieval (nor stored in the log).
-LONG_DIGITS = re.compile(r"(?<!\w)\+?\d(?:[\s.\-]?\d){7,}(?!\w)")
+# 8+ digits with separators a person types between them: phones «(091) 234 5678», CCCD, dates «12/03/2026».
+LONG_DIGITS = re.compile(r"(?<!\w)\+?\(?\d(?:[\s.\-/()]{1,2}\d|\d){7,}(?!\w)")
 EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 # Procedure intents, in the order their sections are given when a question asks several things.
 PROCEDURE_INTENTS = (Intent.PAPERS, Intent.TIME, Intent.FEE, Intent.PLACE, Intent.ONLINE, Intent.STEPS,

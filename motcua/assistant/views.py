@@ -28,11 +28,18 @@ UNSURE_BELOW = 0.5  # the same threshold as the widget (static/assistant/widget.
 SUGGESTIONS = (_("Làm giấy khai sinh cần gì?"), _("Phí làm sổ đỏ?"), _("Hồ sơ của tôi đến đâu rồi?"))
 
 
+class ProofInput(forms.TextInput):
+    """The phone is proof: never written back into the page (as /tra-cuu/)."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
 class AskForm(forms.Form):
     question = forms.CharField(label=_("Câu hỏi của bạn"), max_length=MAX_QUESTION_LENGTH)
     dossier_code = forms.CharField(label=_("Mã hồ sơ"), max_length=64, required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
+                            widget=ProofInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
 
 
 def needs_proof(answer) -> bool:

@@ -103,3 +103,15 @@ def test_the_owner_asks_through_the_api(world):
 def test_the_endpoint_is_in_the_schema(db, client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/v1/assistant/ask" in schema and "assistant_ask" in schema
+
+
+@pytest.mark.parametrize("body", [
+    '{"question": "\\u0000 phí khai sinh"}',  # PostgreSQL text refuses NUL
+    '{"question": "\\ud800 phí khai sinh"}',  # a lone surrogate cannot be encoded for any database
+    '{"question": "hồ sơ đến đâu rồi", "dossier_code": "000.24133.01.H66-260302-0001\\u0000", "phone": "0912345678"}',
+])
+def test_characters_no_database_stores_are_a_400_not_a_500(catalogue, client, body):
+    response = _post(client, body)
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.json()["message"]
+    assert not AssistantExchange.objects.exists()

@@ -38,6 +38,8 @@ def test_the_log_has_no_link_to_the_account(catalogue):
     ("Họ tên: Trần Thị Bích. Phí làm sổ đỏ?", "Phí làm sổ đỏ", "Trần Thị Bích"),
     ("gọi giúp +84 912 345 678", "gọi giúp", "345"),
     ("số 0912.345.678", "số", "678"),
+    ("sđt (091) 234 5678 nhé", "nhé", "5678"),
+    ("khai sinh cho bé sinh ngày 12/03/2026", "khai sinh cho bé", "2026"),
 ])
 def test_redaction_examples(text, kept, gone):
     redacted = question_redact(text)

@@ -148,3 +148,12 @@ def test_page_counts_proofs_against_the_tracking_limit(client, world, settings, 
                                   "phone": "0999999999"}).status_code == 200
     response = client.post(PAGE, {"question": "đến đâu rồi", "dossier_code": dossier.code, "phone": "0912345678"})
     assert response.status_code == 429 and "Bản sao Giấy khai sinh" not in response.content.decode()
+
+
+def test_the_page_never_writes_the_phone_back(client, catalogue):
+    response = client.post("/tro-ly/", {"question": "hồ sơ đến đâu rồi",
+                                         "dossier_code": "000.24133.01.H66-260302-0001", "phone": "0912345678"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="phone"' in body  # the box is offered again, empty
+    assert "0912345678" not in body
