@@ -108,3 +108,24 @@ def test_numbers_are_compared_without_separators():
     assert wording_is_faithful(wording="không quá 5 ngày", facts="không quá 05 ngày làm việc")
     assert not wording_is_faithful(wording="phí 9.000 đồng", facts="Phí: 8.000 đồng")
     assert not wording_is_faithful(wording="5 ngày", facts="0,5 ngày")  # half a day is not five days
+
+
+FACTS = "Thời hạn: 3 ngày làm việc.\nPhí, lệ phí:\n- Lệ phí: 8.000 đồng (khi nộp hồ sơ).\nMã thủ tục 1.001193."
+
+
+@pytest.mark.parametrize("wording", [
+    "Thời hạn 8 ngày làm việc, lệ phí 3 đồng.",  # the facts' numbers, swapped between fee and time
+    "Lệ phí 8 đồng",  # 8.000 read the English way
+    "Thời hạn ba mươi ngày",  # a duration in words
+    "Thủ tục này miễn phí, có kết quả sau 3 ngày làm việc.",  # «miễn phí» the facts do not say
+])
+def test_figures_must_keep_their_unit_and_words_cannot_hide_them(wording):
+    assert not wording_is_faithful(wording=wording, facts=FACTS)
+
+
+@pytest.mark.parametrize("wording", [
+    "Bạn nộp 8.000 đồng; có kết quả sau 3 ngày làm việc tính từ ngày nhận đủ hồ sơ (thủ tục 1.001193).",
+    "Lệ phí 8.000đ, trong 3 ngày.",
+])
+def test_a_faithful_wording_with_units_and_everyday_phrases_passes(wording):
+    assert wording_is_faithful(wording=wording, facts=FACTS)
