@@ -16,7 +16,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,9 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _common import scratch_database  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 FIELDS = {
     "HOTICH": "Hộ tịch", "CHUNGTHUC": "Chứng thực", "CUTRU": "Đăng ký, quản lý cư trú và căn cước",
@@ -218,21 +216,8 @@ def main() -> None:
     parser.add_argument("--procedures", type=int, default=6000)
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    database = settings.DATABASES["default"]
-    scratch = None
-    if database["ENGINE"].endswith("sqlite3"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-")
-        database.setdefault("TEST", {})["NAME"] = str(Path(scratch) / "bench.sqlite3")  # a file, as deployed
-    else:
-        database.setdefault("TEST", {})["NAME"] = database["NAME"] + "_bench"
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database():
         run(args.procedures, args.rounds)
-    finally:
-        teardown_databases(old_config, verbosity=0)
-        if scratch:
-            os.rmdir(scratch)
-
 
 if __name__ == "__main__":
     main()

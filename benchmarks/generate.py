@@ -18,10 +18,8 @@ between machines with them, not raw.
 import argparse
 import os
 import sys
-import tempfile
 import time
-import timeit
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,35 +29,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _common import calibrate, demo_world_load, scratch_database  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 TABLES = ["dossiers_dossier", "dossiers_dossierstep", "dossiers_dossierevent", "documents_dossierfile",
           "dossiers_supplementrequest", "dossiers_rating", "dossiers_petition", "payments_payment"]
-
-
-def calibrate() -> str:
-    from motcua.workdays.calendars import VN_TZ, ProcessingTime, WorkCalendar, due_at
-
-    loop = min(timeit.repeat("sum(range(1000))", number=2000, repeat=3)) / 2000 * 1e6
-    cal, start, span = WorkCalendar(), datetime(2026, 3, 2, 9, tzinfo=VN_TZ), ProcessingTime(5, "working_days")
-    due_at(cal, start, span)
-    due = min(timeit.repeat(lambda: due_at(cal, start, span), number=2000, repeat=3)) / 2000 * 1e6
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"machine: {os.cpu_count()} CPU, load {load}; sum(range(1000)) {loop:.1f} µs, "
-            f"workdays.due_at {due:.1f} µs")
-
-
-def prepare() -> None:
-    from motcua.catalog.demo import catalog_load_demo
-    from motcua.demo.services import demo_accounts, demo_units
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # scratch accounts only
-    started = time.perf_counter()
-    catalog_load_demo(province=demo_units())
-    demo_accounts()
-    print(f"prepared units, catalogue and accounts in {time.perf_counter() - started:.1f} s")
 
 
 def empty() -> None:
@@ -127,36 +101,14 @@ def main() -> None:
     parser.add_argument("--no-index", action="store_true", help="skip the monitoring counters' rebuild")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    database = settings.DATABASES["default"]
-    scratch = None
-    if database["ENGINE"].endswith("sqlite3"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-")
-        database.setdefault("TEST", {})["NAME"] = str(Path(scratch) / "bench.sqlite3")
-    else:
-        database.setdefault("TEST", {})["NAME"] = database["NAME"] + "_bench"
     print(calibrate())
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        from motcua.units.seed import seed_read
-        from motcua.units.services import units_sync
-
-        units_sync(seed=seed_read())
+    with scratch_database(keep=args.keep):
         print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-        prepare()
+        print(f"prepared units, catalogue and accounts in {demo_world_load():.1f} s")
         for index, writer in enumerate(args.writers.split(",")):
             if index:
                 empty()
             run_once(args, writer.strip())
-    finally:
-        if args.keep:
-            print(f"kept {connection.settings_dict['NAME']}")
-        else:
-            teardown_databases(old_config, verbosity=0)
-            if scratch:
-                for item in Path(scratch).iterdir():
-                    item.unlink()
-                os.rmdir(scratch)
-
 
 if __name__ == "__main__":
     main()

@@ -30,10 +30,7 @@ import io
 import json
 import os
 import sys
-import tempfile
 import time
-import timeit
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,36 +40,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _common import calibrate, demo_world_load, scratch_database  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 TABLES = ["dossiers_dossier", "dossiers_dossierstep", "dossiers_supplementrequest", "dossiers_dossierevent",
           "dossiers_dossiercodecounter"]
-
-
-def calibrate() -> str:
-    from motcua.workdays.calendars import VN_TZ, ProcessingTime, WorkCalendar, due_at
-
-    loop = min(timeit.repeat("sum(range(1000))", number=2000, repeat=3)) / 2000 * 1e6
-    cal, start, span = WorkCalendar(), datetime(2026, 3, 2, 9, tzinfo=VN_TZ), ProcessingTime(5, "working_days")
-    due_at(cal, start, span)
-    due = min(timeit.repeat(lambda: due_at(cal, start, span), number=2000, repeat=3)) / 2000 * 1e6
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"machine: {os.cpu_count()} CPU, load {load}; sum(range(1000)) {loop:.1f} µs, "
-            f"workdays.due_at {due:.1f} µs")
-
-
-def prepare() -> None:
-    from motcua.catalog.demo import catalog_load_demo
-    from motcua.demo.services import demo_accounts, demo_units
-    from motcua.units.seed import seed_read
-    from motcua.units.services import units_sync
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # scratch accounts only
-    units_sync(seed=seed_read())
-    catalog_load_demo(province=demo_units())
-    demo_accounts()
 
 
 def counts() -> dict[str, int]:
@@ -160,18 +132,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON to this file")
     args = parser.parse_args()
-    database = settings.DATABASES["default"]
-    scratch = None
-    if database["ENGINE"].endswith("sqlite3"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-")
-        database.setdefault("TEST", {})["NAME"] = str(Path(scratch) / "bench.sqlite3")
-    else:
-        database.setdefault("TEST", {})["NAME"] = database["NAME"] + "_bench"
     figures: dict[str, object] = {"machine": calibrate()}
     print(figures["machine"], flush=True)
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        prepare()
+    with scratch_database(keep=args.keep):
+        demo_world_load()
         vendor = connection.vendor
         lines = sum(1 for _line in args.file.open("rb"))
         print(f"database: {vendor} {connection.settings_dict['NAME']}; file {args.file} ({lines:,} lines, "
@@ -232,15 +196,6 @@ def main() -> None:
               f"{figures['sample_bulk']['dossiers_per_s'] / figures['line_by_line']['dossiers_per_s']:.1f}×", flush=True)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
-    finally:
-        if args.keep:
-            print(f"kept {connection.settings_dict['NAME']}")
-        else:
-            teardown_databases(old_config, verbosity=0)
-            if scratch:
-                for item in Path(scratch).iterdir():
-                    item.unlink()
-                os.rmdir(scratch)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -40,9 +39,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from _common import scratch_database  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
 def synthetic_counters(communes, procedures, year: int) -> int:
@@ -220,23 +220,8 @@ def main() -> None:
     if args.existing:
         existing(args.rounds, args.on, args.explain)
         return
-    database = settings.DATABASES["default"]
-    scratch = None
-    if database["ENGINE"].endswith("sqlite3"):
-        scratch = tempfile.mkdtemp(prefix="motcua-bench-")
-        database.setdefault("TEST", {})["NAME"] = str(Path(scratch) / "bench.sqlite3")
-    else:
-        database.setdefault("TEST", {})["NAME"] = database["NAME"] + "_bench"
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database():
         run(args.rounds, args.dossiers)
-    finally:
-        teardown_databases(old_config, verbosity=0)
-        if scratch:
-            for leftover in Path(scratch).iterdir():
-                leftover.unlink()
-            os.rmdir(scratch)
-
 
 if __name__ == "__main__":
     main()

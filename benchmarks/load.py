@@ -18,7 +18,8 @@ Scenarios (request builders) and what `--data` (JSON) must hold:
 
 - `health`: `GET /api/v1/health`;
 - `intake`: `POST /api/v1/dossiers` with `Authorization: Token <token>` and a fresh `Idempotency-Key`,
-  procedure and receiving centre drawn from `pairs` ([[procedure code, centre code], ...]);
+  procedure and receiving centre drawn from `pairs` ([[procedure code, centre code], ...]); with `prefer`
+  (e.g. "return=minimal") sent as the `Prefer` header;
 - `track`: `POST /tra-cuu/` (public tracking: code + full phone number) over `codes` ([[code, phone], ...]),
   with a CSRF cookie and the same token in the form (Django accepts the unmasked 32-character secret);
 - `get`: `GET` of each path in `paths` in turn, with `cookie` (a logged-in session).
@@ -73,9 +74,11 @@ class Builder:
                               "address": "Số 1 Lê Duẩn, phường Buôn Ma Thuột"},
                 "form_data": {"ghi_chu": "benchmark"},
             }, ensure_ascii=False).encode()
-            return self._request("POST", "/api/v1/dossiers", {
-                "Authorization": f"Token {self.data['token']}", "Idempotency-Key": str(uuid.uuid4()),
-                "Content-Type": "application/json"}, body)
+            headers = {"Authorization": f"Token {self.data['token']}", "Idempotency-Key": str(uuid.uuid4()),
+                       "Content-Type": "application/json"}
+            if self.data.get("prefer"):
+                headers["Prefer"] = self.data["prefer"]
+            return self._request("POST", "/api/v1/dossiers", headers, body)
         if self.scenario == "track":
             code, phone = self.rng.choice(self.data["codes"])
             body = urlencode({"csrfmiddlewaretoken": self.csrf, "ma": code, "xac_minh": phone}).encode()

@@ -274,9 +274,13 @@ def replicate(*, times: int, verify: bool = True, drop_indexes: bool = True, out
                                [sequence])
         copied = time.perf_counter() - started
         analyze_started = time.perf_counter()
-        for table in [m._meta.db_table for m in models] + ["monitoring_dailycounter", "monitoring_opencounter",
-                                                          "dossiers_dossiercodecounter"] + _rollup_tables(cursor):
+        counter_tables = ["monitoring_dailycounter", "monitoring_opencounter"] + _rollup_tables(cursor)
+        for table in [m._meta.db_table for m in models] + ["dossiers_dossiercodecounter"]:
             cursor.execute(f"ANALYZE {_quote(table)}")
+        # The counters are what the index reads: VACUUM too, so that their visibility map allows index-only
+        # scans (autovacuum would, later; measured on 1 M: the province's year 499 → 285 ms).
+        for table in counter_tables:  # (VACUUM cannot run in a transaction: a test's, say)
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {_quote(table)}")
         analyzed = time.perf_counter() - analyze_started
         after = {model._meta.db_table: _count(cursor, model._meta.db_table) for model in models}
         problems = check(cursor, offsets) if verify else []
@@ -293,7 +297,7 @@ def replicate(*, times: int, verify: bool = True, drop_indexes: bool = True, out
 
 def _rollup_tables(cursor) -> list[str]:
     cursor.execute("SELECT tablename FROM pg_tables WHERE tablename IN ('monitoring_monthlycounter', "
-                   "'monitoring_openmonthly')")
+                   "'monitoring_openmonthly', 'monitoring_openbalance')")
     return [name for (name,) in cursor.fetchall()]
 
 

@@ -325,7 +325,8 @@ def http_benchmarks(args, url: str, table: Table, raw: dict, workdir: Path) -> N
     raw["dataset_dossiers"] = data["dossiers"]
     data_file = workdir / "data.json"
     data_file.write_text(json.dumps({**data, "cookie": f"sessionid={data['session']}" if data["session"] else "",
-                                     "paths": ["/giam-sat/"]}))
+                                     "paths": ["/giam-sat/"],
+                                     "prefer": "return=minimal" if args.intake_return == "minimal" else ""}))
     workers = args.workers or os.cpu_count() or 2
     concurrency = args.concurrency or workers * args.threads * 2
     server = Server(database_url=url, workers=workers, threads=args.threads, log=workdir / "gunicorn.log")
@@ -353,7 +354,7 @@ def http_benchmarks(args, url: str, table: Table, raw: dict, workdir: Path) -> N
                 if "error" in intake:
                     table.missing("intake", "load failed: " + intake["error"][-200:])
                 else:
-                    note = f"{conc}; {intake['ok']}/{intake['requests']} answered 201"
+                    note = f"{conc}; Prefer: return={args.intake_return}; {intake['ok']}/{intake['requests']} answered 201"
                     if intake.get("sample_error"):
                         note += f"; first error: {intake['sample_error'][:120]}"
                     table.add("intake", "POST /api/v1/dossiers", intake["rate"], "dossiers/s", load_avg=_loads(intake),
@@ -517,9 +518,13 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures there")
     parser.add_argument("--only", default=",".join(ALL), help="comma-separated subset of " + ",".join(ALL))
     parser.add_argument("--seconds", type=float, help="length of each load phase (default 30, quick 5)")
-    parser.add_argument("--rate", type=float, default=200, help="tracking: requests per second (open loop)")
+    parser.add_argument("--rate", type=float, default=50, help="tracking: requests per second (open loop; 50 is what "
+                                                                "2 vCPUs serve with room, 200 saturates them)")
     parser.add_argument("--concurrency", type=int, help="intake/ceiling connections and pgbench clients "
                                                         "(default 2 × workers × threads)")
+    parser.add_argument("--intake-return", choices=["minimal", "representation"], default="minimal",
+                        help="intake: the Prefer header (minimal: code and Location; representation: the whole "
+                             "dossier with its steps, as without the header)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: CPUs)")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--quick-dossiers", type=int, default=3000)

@@ -25,22 +25,21 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
+sys.path.insert(0, str(HERE.parent))  # benchmarks/_common.py
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.conf.settings")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _common import scratch_database  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 QUESTIONS = HERE / "questions.jsonl"
 TARGET_TOP1 = 0.85
@@ -203,27 +202,13 @@ def main() -> None:
                         help="add this many generated variants of the demo procedures (latency at scale)")
     parser.add_argument("--all", action="store_true", help="print every question, not only the misses")
     args = parser.parse_args()
-    database = settings.DATABASES["default"]
-    scratch = None
-    if database["ENGINE"].endswith("sqlite3"):
-        scratch = tempfile.mkdtemp(prefix="motcua-assistant-")
-        database.setdefault("TEST", {})["NAME"] = str(Path(scratch) / "bench.sqlite3")  # a file, as deployed
-    else:
-        database.setdefault("TEST", {})["NAME"] = database["NAME"] + "_bench"
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
-        path = Path(args.set) if args.set.endswith(".jsonl") else HERE / f"{args.set}.jsonl"
-        run(path, max(1, args.rounds), args.retrieval_only, args.all, max(0, args.distractors))
-    except Exception as error:  # noqa: BLE001 — the figures are targets, not a gate: report and exit 0
-        traceback.print_exc()
-        print(f"run failed: {error!r}")
-    finally:
-        teardown_databases(old_config, verbosity=0)
-        if scratch:
-            for leftover in Path(scratch).iterdir():
-                leftover.unlink()
-            os.rmdir(scratch)
-
+    with scratch_database(prefix="motcua-assistant-"):
+        try:
+            path = Path(args.set) if args.set.endswith(".jsonl") else HERE / f"{args.set}.jsonl"
+            run(path, max(1, args.rounds), args.retrieval_only, args.all, max(0, args.distractors))
+        except Exception as error:  # noqa: BLE001 — the figures are targets, not a gate: report and exit 0
+            traceback.print_exc()
+            print(f"run failed: {error!r}")
 
 if __name__ == "__main__":
     main()

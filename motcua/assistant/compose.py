@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import Role
 from motcua.catalog.models import Level, OnlineLevel, Procedure, Process, ProcessStep, TimeUnit
 from motcua.catalog.selectors import process_for
+from motcua.core.text import choice_label
 
 from .answers import Intent, ProcedureRef
 
@@ -60,18 +61,11 @@ def amount_vi(amount: int) -> str:
 
 def duration_vi(value, unit: str) -> str:
     """(3, "working_days") → "3 ngày làm việc"."""
-    try:
-        label = TimeUnit(unit).label
-    except ValueError:
-        label = unit
-    return _("%(value)s %(unit)s") % {"value": number_vi(value), "unit": label}
+    return _("%(value)s %(unit)s") % {"value": number_vi(value), "unit": choice_label(TimeUnit, unit)}
 
 
 def role_label(value: str) -> str:
-    try:
-        return str(Role(value).label)
-    except ValueError:
-        return value
+    return choice_label(Role, value)
 
 
 # --- sections: one per intent ----------------------------------------------------------------------------

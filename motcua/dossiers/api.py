@@ -2,6 +2,7 @@
 """REST API for dossiers: submit (idempotent), read what the caller may see, act, list events."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -86,6 +87,14 @@ class DossierSerializer(serializers.Serializer):
     assignee = serializers.CharField(source="assignee.username", default=None)
 
 
+class SubmittedSerializer(serializers.Serializer):
+    """The answer to `Prefer: return=minimal` (RFC 7240): the code to track, no more."""
+
+    code = serializers.CharField()
+    status = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
 class DossierDetailSerializer(DossierSerializer):
     steps = StepSerializer(many=True, source="steps.all")
     actions = serializers.SerializerMethodField()
@@ -147,7 +156,9 @@ class DossierListApi(APIView):
 
     @extend_schema(request=SubmitSerializer, responses={201: DossierDetailSerializer, 200: DossierDetailSerializer,
                                                         409: OpenApiResponse(description="Idempotency-Key đã dùng")},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER),
+                               OpenApiParameter("Prefer", str, OpenApiParameter.HEADER,
+                                                description="return=minimal: chỉ trả mã, trạng thái, thời điểm nộp")],
                    summary="Nộp hồ sơ trực tuyến")
     def post(self, request):
         data = _valid(SubmitSerializer, request.data)
@@ -165,8 +176,19 @@ class DossierListApi(APIView):
             applicant=ApplicantData(**data["applicant"]), owner=request.user, form_data=data["form_data"],
             result_delivery=data["result_delivery"], idempotency_key=request.headers.get("Idempotency-Key", "")[:128],
             fingerprint=submission_fingerprint(request.data), **optional_unit)
-        body = DossierDetailSerializer(dossier_steps_load(dossier=dossier), context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        headers = {"Location": reverse("api-dossier-detail", kwargs={"code": dossier.code})}
+        if _prefers_minimal(request):
+            body = SubmittedSerializer(dossier).data
+            headers["Preference-Applied"] = "return=minimal"
+        else:
+            body = DossierDetailSerializer(dossier_steps_load(dossier=dossier), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK, headers=headers)
+
+
+def _prefers_minimal(request) -> bool:
+    """RFC 7240: `Prefer: return=minimal` among the comma-separated preferences (case-insensitive)."""
+    preferences = request.headers.get("Prefer", "").lower().replace(" ", "").split(",")
+    return "return=minimal" in preferences
 
 
 class DossierDetailApi(APIView):

@@ -4,7 +4,6 @@
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 
 from .models import DossierCodeCounter
 
@@ -12,13 +11,19 @@ from .models import DossierCodeCounter
 def dossier_code_next(*, unit, day: date) -> str:
     """Take the next sequence number of `unit` for `day` inside the caller's transaction.
 
-    The counter row is created if missing, then incremented by one UPDATE: on PostgreSQL the row lock
-    serialises concurrent takers until commit; SQLite's IMMEDIATE transactions serialise writers. A
-    rolled-back transaction rolls the counter back too, so numbers have no gaps and are never reused.
+    One upsert creates the counter row at 1 or increments it, and returns the number (PostgreSQL, and
+    SQLite ≥ 3.35 for RETURNING): on PostgreSQL the row lock serialises concurrent takers until commit;
+    SQLite's IMMEDIATE transactions serialise writers. A rolled-back transaction rolls the counter back
+    too, so numbers have no gaps and are never reused.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("dossier_code_next must run inside a transaction")
-    DossierCodeCounter.objects.bulk_create([DossierCodeCounter(unit=unit, day=day, last=0)], ignore_conflicts=True)
-    DossierCodeCounter.objects.filter(unit=unit, day=day).update(last=F("last") + 1)
-    number = DossierCodeCounter.objects.filter(unit=unit, day=day).values_list("last", flat=True).get()
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("unit_id", "day", "last") VALUES (%s, %s, 1) '  # noqa: S608 (table from the model)
+            f'ON CONFLICT ("unit_id", "day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+            [unit.pk, day])
+        (number,) = cursor.fetchone()
     return f"{unit.agency_code}-{day:%y%m%d}-{number:04d}"

@@ -149,8 +149,10 @@ def dossier_track(*, code: str, proof: str) -> Dossier | None:
     code = track_code_clean(code)
     dossier = None
     if code:
-        dossier = (Dossier.objects.select_related("procedure", "receiving_unit", "handling_unit", "return_unit",
-                                                  "current_step").filter(code=code).first())
+        # The code is unique: a plain LIMIT 1, without the ORDER BY of .first() (cheaper to build, per lookup).
+        found = list(Dossier.objects.select_related("procedure", "receiving_unit", "handling_unit", "return_unit",
+                                                    "current_step").filter(code=code)[:1])
+        dossier = found[0] if found else None
     if dossier is None:
         _proof_matches(proof=proof, phone=_DUMMY_PROOF, id_number=_DUMMY_PROOF)
         return None

@@ -292,16 +292,15 @@ def dossier_submit_online(
 
 
 def _submission_replay(scope: str, key: str, fingerprint: str) -> Dossier | None:
-    # The replayed dossier is serialised in full: fetch what the response reads in the same query.
-    used = (SubmissionKey.objects.filter(scope=scope, key=key)
-            .select_related("dossier__procedure", "dossier__receiving_unit", "dossier__handling_unit",
-                            "dossier__return_unit", "dossier__assignee")
-            .first())
-    if used is None:
+    # Most keys are new: a plain lookup first; the dossier (with what its response reads) only on a replay.
+    found = list(SubmissionKey.objects.filter(scope=scope, key=key).values_list("fingerprint", "dossier_id")[:1])
+    if not found:
         return None
-    if used.fingerprint != fingerprint:
+    used = found[0]
+    if used[0] != fingerprint:
         raise Conflict(_("Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác."), code="idempotency_key_reused")
-    return used.dossier
+    return (Dossier.objects.select_related("procedure", "receiving_unit", "handling_unit", "return_unit", "assignee")
+            .get(pk=used[1]))
 
 
 @transaction.atomic

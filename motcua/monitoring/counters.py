@@ -37,7 +37,16 @@ from motcua.dossiers.models import WAITING_STAGES, Stage
 from motcua.units.models import Unit
 
 from .facts import Facts, owners_index, scope_q, working_days_milli
-from .models import METRICS, DailyCounter, DossierTrack, MonthlyCounter, OpenCounter, OpenKind, OpenMonthly
+from .models import (
+    METRICS,
+    DailyCounter,
+    DossierTrack,
+    MonthlyCounter,
+    OpenBalance,
+    OpenCounter,
+    OpenKind,
+    OpenMonthly,
+)
 
 WITHIN_ALWAYS = date(9999, 12, 31)  # waiting for the applicant after a timely request
 LATE_ALWAYS = date(1900, 1, 1)  # more than one supplement request
@@ -338,6 +347,15 @@ def _write_difference(old: Track | None, new: Track) -> None:
         if delta:
             _bump(OpenMonthly, {"kind": kind, "unit_id": unit, "month": month, "due_day": due_day},
                   {"count": delta}, now)
+    _balances_outdated(min((month for (_u, month, _k, _d), delta in open_monthly.items() if delta), default=None))
+
+
+def _balances_outdated(first_month: str | None) -> None:
+    """An open item changed on a day before this year (a back-dated event): the checkpoints after it no
+    longer hold; drop them whole (a checkpoint is all units or none) until the next refresh. Events of
+    this year — every live one — cost no query."""
+    if first_month is not None and first_month < timezone.localdate().replace(month=1, day=1).isoformat():
+        OpenBalance.objects.filter(as_of__gt=first_month)._raw_delete(OpenBalance.objects.db)
 
 
 # ---------------------------------------------------------------- the listener (inside the dossier's transaction)
@@ -823,6 +841,45 @@ def rollups_refresh(*, unit_ids: Iterable[int] | None = None, start: date | None
                f"GROUP BY {', '.join([*group, month_of.format(day='day')])}{having}")
         with connection.cursor() as cursor:
             cursor.execute(sql, [now, *params])
+    balances_refresh(unit_ids=unit_ids, start=start)
+
+
+def balance_checkpoints(first_day: date, today: date) -> list[date]:
+    """1 January of every year after the first day with open items, up to this year's."""
+    return [date(year, 1, 1) for year in range(first_day.year + 1, today.year + 1)]
+
+
+def balances_refresh(*, unit_ids: Iterable[int] | None = None, start: date | None = None) -> None:
+    """Sum the yearly checkpoints (OpenBalance) again from the monthly open rows, for the units `unit_ids`
+    (all when None) and the checkpoints after `start` (all when None): one INSERT … SELECT each. The
+    monthly rows must be up to date (rollups_refresh calls this after them)."""
+    from django.db.models import Min
+
+    rows = OpenBalance.objects.all()
+    where, params = "", []
+    if unit_ids is not None:
+        ids = sorted(unit_ids)
+        rows = rows.filter(unit_id__in=ids)
+        where = f" AND unit_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+        params = ids
+    if start is not None:
+        rows = rows.filter(as_of__gt=start)
+    rows._raw_delete(rows.db)
+    first = OpenMonthly.objects.aggregate(first=Min("month"))["first"]
+    if first is None:
+        return
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    due = "CASE WHEN due_day < %s THEN %s ELSE due_day END"
+    for as_of in balance_checkpoints(first, timezone.localdate()):
+        if start is not None and as_of <= start:
+            continue
+        # Names come from the models, values go as parameters.
+        sql = (f"INSERT INTO {qn(OpenBalance._meta.db_table)} (kind, unit_id, as_of, due_day, count, updated_at) "  # noqa: S608
+               f"SELECT kind, unit_id, %s, {due}, SUM(count), %s FROM {qn(OpenMonthly._meta.db_table)} "
+               f"WHERE month < %s{where} GROUP BY kind, unit_id, 4 HAVING SUM(count) <> 0")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [as_of, as_of, as_of - timedelta(days=1), now, as_of, *params])
 
 
 def counters_snapshot(*, unit_ids: Iterable[int] | None = None) -> tuple[dict, dict, dict, dict]:
@@ -922,14 +979,23 @@ def counter_facts(*, prefixes: dict[int, tuple[str, ...]], start: date, end: dat
 
 def _procedure_facts(facts, owners, ids, start, end) -> None:
     sets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    # When every unit counts for the same units (one province, one commune), the distinct procedures are
+    # the same whichever unit received them: group by procedure alone (≈ 200 rows instead of ≈ 8,000).
+    shared = {tuple(found) for found in owners.values()}
+    group = ("procedure_id",) if len(shared) == 1 else ("unit_id", "procedure_id")
     # Rows where all four sums are 0 add nothing: HAVING drops them in SQL;
     # tuples, not dicts (thousands of unit × procedure rows).
-    rows = _metric_rows(ids, start, end, ("unit_id", "procedure_id"),
+    rows = _metric_rows(ids, start, end, group,
                         {"r": Sum("received"), "i": Sum("received_identity"), "f": Sum("received_with_fee"),
                          "p": Sum("received_paid_online")},
                         having=Q(r__gt=0) | Q(i__gt=0) | Q(f__gt=0) | Q(p__gt=0))
-    for unit_id, procedure_id, *values in rows.values_list("unit_id", "procedure_id", "r", "i", "f", "p"):
-        for pk in owners[unit_id]:
+    if len(group) == 1:
+        every = list(next(iter(shared)))
+        rows = ((None, *row) for row in rows.values_list("procedure_id", "r", "i", "f", "p"))
+    else:
+        rows = rows.values_list("unit_id", "procedure_id", "r", "i", "f", "p")
+    for unit_id, procedure_id, *values in rows:
+        for pk in (every if unit_id is None else owners[unit_id]):
             for name, value in zip(("received", "identity", "fee", "paid"), values, strict=True):
                 if value:
                     sets[pk][name].add(procedure_id)
@@ -950,8 +1016,15 @@ def _open_facts(facts, owners, ids, end: date) -> None:
     month = end.replace(day=1)
     parts = []
     if ROLLUPS:
-        parts.append(OpenMonthly.objects.filter(unit_id__in=ids, **({"month__lte": month} if whole
-                                                                    else {"month__lt": month}))
+        # The latest yearly checkpoint at or before the month (none: from the first month on). Asked apart
+        # (one index probe) so that the planner sees the dates: as a subquery it misjudged the rows.
+        checkpoint = (OpenBalance.objects.filter(as_of__lte=month).order_by("-as_of")
+                      .values_list("as_of", flat=True).first())
+        if checkpoint is not None:
+            parts.append(OpenBalance.objects.filter(unit_id__in=ids, as_of=checkpoint)
+                         .values("unit_id").annotate(**sums).order_by())
+        parts.append(OpenMonthly.objects.filter(unit_id__in=ids, month__gte=checkpoint or date(1, 1, 1),
+                                                **({"month__lte": month} if whole else {"month__lt": month}))
                      .values("unit_id").annotate(**sums).order_by())
     if not ROLLUPS:
         parts.append(OpenCounter.objects.filter(unit_id__in=ids, day__lte=end).values("unit_id").annotate(**sums)

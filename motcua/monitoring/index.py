@@ -21,7 +21,7 @@ from motcua.core.errors import ValidationFailed
 from motcua.units.models import Unit
 
 from .definitions import GROUPS, INDICATORS, ScoringConfig, config_current, indicator_scores
-from .facts import facts_for_units
+from .facts import Facts, facts_for_units
 
 
 @dataclass
@@ -66,6 +66,8 @@ class IndexResult:
     total: float | None
     max: float
     groups: list[GroupResult] = field(default_factory=list)
+    # The numerators and denominators it was scored from (the dashboard's summary figures read them too).
+    facts: Facts | None = field(default=None, repr=False, compare=False)
 
     @property
     def percent(self) -> float | None:
@@ -131,9 +133,12 @@ def index_compute_many(*, units: list[Unit], start: date, end: date) -> dict[int
     period_check(start=start, end=end)
     config = config_current()
     facts = facts_for_units(units=units, start=start, end=end, config=config)
-    return {unit.pk: result_build(unit=unit, start=start, end=end, scores=indicator_scores(facts[unit.pk], config),
-                                  config=config)
-            for unit in units}
+    results = {}
+    for unit in units:
+        results[unit.pk] = result_build(unit=unit, start=start, end=end,
+                                        scores=indicator_scores(facts[unit.pk], config), config=config)
+        results[unit.pk].facts = facts[unit.pk]
+    return results
 
 
 def result_build(*, unit: Unit, start: date, end: date, scores: dict[str, IndicatorResult],

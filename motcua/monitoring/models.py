@@ -186,6 +186,32 @@ class OpenMonthly(models.Model):
         return f"{self.kind} {self.unit_id} {self.month:%Y-%m} → {self.due_day}: {self.count}"
 
 
+class OpenBalance(models.Model):
+    """Open items carried over the start of a year (sổ theo dõi chuyển năm): at the checkpoint `as_of`
+    (1 January), the sum of every OpenCounter row of the days before it, per kind, unit and due day; due
+    days before `as_of` are merged into `as_of` − 1 (for any day from `as_of` on they are simply past), and
+    zero sums are left out. Open at the end of day T = the balance of the latest checkpoint ≤ T's month +
+    the monthly rows from it + the daily rows of T's month: a bounded read whatever the years of history.
+    Written only by `counters.rollups_refresh`; a checkpoint with no row at all reads as absent (the
+    monthly rows are then summed from the beginning), so an empty table is always right, only slower."""
+
+    kind = models.CharField(max_length=8, choices=OpenKind.choices)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    due_day = models.DateField()
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sổ theo dõi hồ sơ đang mở chuyển năm")
+        verbose_name_plural = _("sổ theo dõi hồ sơ đang mở chuyển năm")
+        constraints = [models.UniqueConstraint(fields=["as_of", "unit", "kind", "due_day"],
+                                               name="open_balance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_id} {self.as_of} → {self.due_day}: {self.count}"
+
+
 class DossierTrack(models.Model):
     """What the counters hold about one dossier (its contribution), so that the next event adds only the
     difference. `state` is counters.Track as JSON; it also keeps the legal due moments seen at each event

@@ -37,7 +37,7 @@ from .reports import (
     report_filename,
     report_pdf,
     report_procedures,
-    report_totals,
+    report_totals_from_facts,
     report_xlsx,
 )
 
@@ -101,7 +101,8 @@ def _summary_context(scope: Scope) -> dict:
     result = index_compute_many(units=[scope.unit], start=scope.period.start, end=scope.period.end)[scope.unit.pk]
     groups = [(g, dashboard.cell(g.score, g.max)) for g in result.groups]
     return {"result": result, "total": dashboard.cell(result.total, result.max), "groups": groups,
-            "figures": report_totals(unit=scope.unit, start=scope.period.start, end=scope.period.end),
+            # From the counters the index was scored from, not the dossier rows (1 M rows: ~1 s saved).
+            "figures": report_totals_from_facts(result.facts),
             "stamp": dashboard.stamp_text(selectors.counters_latest_change()),
             "updated_at": timezone.localtime(), "refresh_url": f"{reverse('monitoring:overview')}?{scope.query()}"}
 

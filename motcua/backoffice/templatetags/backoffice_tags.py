@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
 from motcua.accounts.permissions import user_assignments, user_sees_everything
+from motcua.core.text import choice_label
 from motcua.dossiers.inbox import user_role_summary
 from motcua.dossiers.models import Stage
 from motcua.dossiers.workflow import Action
@@ -48,26 +49,17 @@ def action_label(value: str) -> str:
              "petition_rate": _("Công dân đánh giá câu trả lời phản ánh, kiến nghị")}
     if value in extra:
         return extra[value]
-    try:
-        return str(Action(value).label)
-    except ValueError:
-        return value
+    return choice_label(Action, value)
 
 
 @register.filter
 def stage_label(value: str) -> str:
-    try:
-        return str(Stage(value).label)
-    except ValueError:
-        return value
+    return choice_label(Stage, value)
 
 
 @register.filter
 def role_name(value: str) -> str:
-    try:
-        return str(Role(value).label)
-    except ValueError:
-        return value
+    return choice_label(Role, value)
 
 
 @register.filter

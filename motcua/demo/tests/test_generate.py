@@ -380,6 +380,7 @@ COUNTED = ["received", "received_online", "received_full_eligible", "received_on
 def test_rebuilt_counters_equal_the_direct_computation_from_the_dossiers(gen_world):
     counters = pytest.importorskip("motcua.monitoring.counters", reason="the monitoring counters are not there yet")
     from motcua.monitoring.facts import facts_direct, unit_prefixes
+    from motcua.monitoring.reports import report_totals, report_totals_from_facts
 
     report = run(options(150, seed=3))
     assert report.index_rebuilt
@@ -392,6 +393,8 @@ def test_rebuilt_counters_equal_the_direct_computation_from_the_dossiers(gen_wor
             a = {k: v for k, v in asdict(counted[unit.pk]).items() if k in COUNTED}
             b = {k: v for k, v in asdict(direct[unit.pk]).items() if k in COUNTED}
             assert a == b, (unit.code, start)
+            assert (report_totals_from_facts(counted[unit.pk]).figures
+                    == report_totals(unit=unit, start=start, end=END).figures), (unit.code, start)
     assert asdict(counters.counter_facts(prefixes=prefixes, start=report.first_day, end=END)[gen_world.province.pk]
                   )["received"] > 120
 

@@ -52,6 +52,22 @@ def test_same_idempotency_key_and_body_returns_the_same_dossier(world):
     assert Dossier.objects.count() == 1
 
 
+@pytest.mark.parametrize("prefer", ["return=minimal", "handling=lenient, RETURN=minimal"])
+def test_prefer_return_minimal_answers_the_code_and_where_the_dossier_is(world, prefer):
+    client = _client(world.citizen)
+    first = client.post("/api/v1/dossiers", data=json.dumps(_body()), content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY="k-min", HTTP_PREFER=prefer)
+    assert first.status_code == 201, first.content
+    assert set(first.json()) == {"code", "status", "submitted_at"} and first.json()["status"] == 1
+    assert first["Preference-Applied"] == "return=minimal"
+    assert first["Location"] == f"/api/v1/dossiers/{first.json()['code']}"
+    # The Location is the full dossier, and a replay without the preference answers it in full.
+    assert client.get(first["Location"]).json()["code"] == first.json()["code"]
+    again = _submit(client, _body(), key="k-min")
+    assert again.status_code == 200 and again.json()["code"] == first.json()["code"] and "steps" in again.json()
+    assert "Preference-Applied" not in again and again["Location"] == first["Location"]
+
+
 def test_used_idempotency_key_with_another_body_is_refused_409(world):
     client = _client(world.citizen)
     _submit(client, _body(), key="k-123")

@@ -12,6 +12,7 @@ class Config(AppConfig):
     def ready(self) -> None:
         from motcua.dossiers import hooks
 
+        from .rules import event_may_notify
         from .services import on_dossier_event
 
-        hooks.listen(on_dossier_event)
+        hooks.listen(on_dossier_event, when=event_may_notify)

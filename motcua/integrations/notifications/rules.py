@@ -37,6 +37,12 @@ def kind_for(*, action: str, to_stage: str, outcome: str = "", imported: bool = 
     return None
 
 
+def event_may_notify(event) -> bool:
+    """Whether the event's action can tell the applicant anything (the `when` of the dossier hook): the
+    rest never reach the outbox, not even for a query."""
+    return kind_for(action=event.action, to_stage=event.to_stage) is not None
+
+
 def notifiable_events_q() -> Q:
     """The actions of `kind_for`, as a filter on DossierEvent (for the catch-up of lost events); imported
     history is left to `kind_for`, a JSON test being unreliable across databases."""

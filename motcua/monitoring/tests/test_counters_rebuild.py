@@ -18,6 +18,7 @@ from motcua.dossiers.tests.conftest import world  # noqa: F401
 from motcua.monitoring.counters import counter_facts, counters_rebuild, counters_snapshot
 from motcua.monitoring.facts import facts_direct, period_moments, unit_prefixes
 from motcua.monitoring.models import DossierTrack
+from motcua.monitoring.reports import report_totals, report_totals_from_facts
 from motcua.monitoring.selectors import dossier_within_time_q
 
 from .index_support import Play
@@ -65,6 +66,9 @@ def _check_against_direct(w, first: date, last: date, *, every_start: bool = Tru
         direct = facts_direct(units=units, start=start, end=last)
         for unit in units:
             assert _counted(counted[unit.pk]) == _counted(direct[unit.pk]), (unit.code, start, last)
+            # The dashboard's summary figures from the counters equal the report's count of dossier rows.
+            assert (report_totals_from_facts(counted[unit.pk]).figures
+                    == report_totals(unit=unit, start=start, end=last).figures), (unit.code, start, last)
     # The Q offered to reports for "still within time" says the same as the reference.
     _since, until = period_moments(last, last)
     open_at_end = Dossier.objects.filter(handling_unit__path__startswith=w.bmt.path, received_at__lt=until).filter(

@@ -75,6 +75,26 @@ def test_rebuild_recomputes_lost_counters(world, dossiers, motcua_console, capsy
     assert json.loads(run(motcua_console, capsys, "--unit", "66", *ARGS)) == before
 
 
+def test_checkpoints_are_made_again_from_the_monthly_open_rows(world, motcua_console, capsys):  # noqa: F811
+    from datetime import date
+
+    from django.utils import timezone
+
+    from motcua.monitoring.models import OpenBalance, OpenKind, OpenMonthly
+
+    now = timezone.now()
+    row = OpenMonthly.objects.create(kind=OpenKind.DOSSIER, unit=world.bmt, month=date(2025, 12, 1),
+                                     due_day=date(2026, 2, 2), count=2, updated_at=now)
+    OpenBalance.objects.create(kind=OpenKind.DOSSIER, unit=world.bmt, as_of=date(2026, 1, 1),
+                               due_day=date(2026, 2, 2), count=99, updated_at=now)  # stale
+    out = run(motcua_console, capsys, "checkpoints")
+    assert "1 mốc" in out and "2026-01-01" in out
+    assert list(OpenBalance.objects.values_list("as_of", "due_day", "count")) == [
+        (date(2026, 1, 1), date(2026, 2, 2), 2)]
+    OpenMonthly.objects.filter(pk=row.pk).update(count=0)
+    assert "0 mốc" in run(motcua_console, capsys, "checkpoints") and not OpenBalance.objects.exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--unit", "99999", *ARGS], "Không tìm thấy đơn vị có mã 99999"),
     (["--unit", "66", "--from", "2026-07-31", "--to", "2026-07-01"], "phải trước hoặc bằng ngày kết thúc"),

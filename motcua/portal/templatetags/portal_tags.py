@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
 from motcua.catalog.models import TimeUnit
+from motcua.core.text import choice_label
 
 register = template.Library()
 
@@ -41,20 +42,13 @@ def vnd(amount) -> str:
 @register.filter
 def duration(value, unit: str) -> str:
     """A legal time with its unit: (3, "working_days") → "3 ngày làm việc"."""
-    try:
-        label = TimeUnit(unit).label
-    except ValueError:
-        label = unit
-    return _("%(value)s %(unit)s") % {"value": vn_number(value), "unit": label}
+    return _("%(value)s %(unit)s") % {"value": vn_number(value), "unit": choice_label(TimeUnit, unit)}
 
 
 @register.filter
 def role_label(value: str) -> str:
     """accounts.Role value → its Vietnamese name ("chuyen_vien" → "Chuyên viên xử lý")."""
-    try:
-        return str(Role(value).label)
-    except ValueError:
-        return value
+    return choice_label(Role, value)
 
 
 @register.filter

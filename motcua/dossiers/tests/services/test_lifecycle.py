@@ -241,6 +241,25 @@ def test_side_effects_run_only_after_commit(world, django_capture_on_commit_call
         hooks.unlisten(seen.append)
 
 
+def test_a_listener_runs_only_for_the_events_its_test_accepts(world, django_capture_on_commit_callbacks):
+    seen, asked = [], []
+
+    def only_receipts(event):
+        asked.append(event.action)
+        return event.action == "receive"
+
+    hooks.listen(seen.append, when=only_receipts)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = receive(world, MON)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier_assign(dossier=dossier, actor=world.receiver, assignee=world.specialist, at=MON)
+        assert asked == ["receive", "assign"]
+        assert seen == [dossier.events.get(action="receive").pk]
+    finally:
+        hooks.unlisten(seen.append)
+
+
 def test_failed_service_writes_no_event_and_no_change(world):
     dossier = to_specialist(world, MON)
     before = dossier.events.count()

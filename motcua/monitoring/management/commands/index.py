@@ -4,6 +4,7 @@
     motcua index --unit 66 --from 2026-07-01 --to 2026-09-30 --format json
     motcua index --unit 66 --period quarter --on 2026-08-15 --format table --children
     motcua index rebuild [--unit 24133] [--from 2026-07-01 --to 2026-07-31] [--workers 2]
+    motcua index checkpoints      # the yearly checkpoints of open items again (seconds; cron-friendly)
 
 Without dates: the current month. Bad input → a Vietnamese message and exit status 2.
 """
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError, NotFound
-from motcua.monitoring.counters import counters_rebuild
+from motcua.monitoring.counters import balances_refresh, counters_rebuild
 from motcua.monitoring.index import (
     PERIODS,
     IndexResult,
@@ -56,8 +57,9 @@ class Command(BaseCommand):
             "một kỳ; 'rebuild' tính lại bộ đếm theo ngày từ hồ sơ và nhật ký xử lý.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", nargs="?", choices=["rebuild"],
-                            help="rebuild: tính lại bộ đếm (mặc định: in điểm Bộ chỉ số).")
+        parser.add_argument("action", nargs="?", choices=["rebuild", "checkpoints"],
+                            help="rebuild: tính lại bộ đếm; checkpoints: tính lại số hồ sơ đang mở chuyển năm "
+                                 "(mặc định: in điểm Bộ chỉ số).")
         parser.add_argument("--unit", metavar="MA", help="Mã đơn vị, ví dụ 66 (tỉnh) hoặc 24133 (xã). Mặc định: "
                                                          "tỉnh của hệ thống; với rebuild: mọi đơn vị.")
         parser.add_argument("--from", dest="start", metavar="NGAY", help="Ngày đầu kỳ, ví dụ 2026-07-01.")
@@ -74,6 +76,8 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "rebuild":
             self.rebuild(options)
+        elif action == "checkpoints":
+            self.checkpoints()
         else:
             self.show(options)
 
@@ -159,6 +163,19 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     # ------------------------------------------------------------ rebuild
+
+    def checkpoints(self) -> None:
+        """The yearly checkpoints (OpenBalance) from the monthly open rows: a new year's appears, stale ones
+        are made again. Only the checkpoints: the counters themselves are kept by the listener."""
+        from django.db import transaction
+
+        from motcua.monitoring.models import OpenBalance
+
+        with transaction.atomic():
+            balances_refresh()
+        dates = sorted(set(OpenBalance.objects.values_list("as_of", flat=True)))
+        self.stdout.write(_("Đã tính lại %(count)s mốc đầu năm của sổ theo dõi hồ sơ đang mở: %(dates)s.")
+                          % {"count": len(dates), "dates": ", ".join(d.isoformat() for d in dates) or "—"})
 
     def rebuild(self, options) -> None:
         unit = self._unit(options["unit"]) if options["unit"] else None
