@@ -186,9 +186,13 @@ class DossierListApi(APIView):
 
 
 def _prefers_minimal(request) -> bool:
-    """RFC 7240: `Prefer: return=minimal` among the comma-separated preferences (case-insensitive)."""
-    preferences = request.headers.get("Prefer", "").lower().replace(" ", "").split(",")
-    return "return=minimal" in preferences
+    """RFC 7240: the first `return` preference is `minimal` (case-insensitive, the value maybe quoted,
+    parameters after `;` ignored); Django joins repeated Prefer headers with commas."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        name, _sep, value = preference.split(";", 1)[0].partition("=")
+        if name.strip().lower() == "return":
+            return value.strip().strip('"').lower() == "minimal"
+    return False
 
 
 class DossierDetailApi(APIView):

@@ -40,9 +40,19 @@ def _dispatch(event_id: int, listeners: list[Callable[[int], None]]) -> None:
 
 def event_committed_later(event_id: int, event=None) -> None:
     """Run the listeners after commit; given the event, only those whose `when` accepts it."""
-    listeners = [fn for fn, when in _listeners.items() if when is None or event is None or when(event)]
+    listeners = [fn for fn, when in _listeners.items() if when is None or event is None or _accepts(when, event)]
     if listeners:
         transaction.on_commit(lambda: _dispatch(event_id, listeners))
+
+
+def _accepts(when: Callable, event) -> bool:
+    # Asked inside the officer's transaction: a failing test must not undo the action; the listener runs.
+    try:
+        return bool(when(event))
+    except Exception:  # noqa: BLE001
+        logger.exception("dossier event listener test %s failed for event %s", getattr(when, "__name__", when),
+                         event.pk)
+        return True
 
 
 def listen_in_transaction(fn: Callable) -> Callable:

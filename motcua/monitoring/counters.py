@@ -354,7 +354,7 @@ def _balances_outdated(first_month: str | None) -> None:
     """An open item changed on a day before this year (a back-dated event): the checkpoints after it no
     longer hold; drop them whole (a checkpoint is all units or none) until the next refresh. Events of
     this year — every live one — cost no query."""
-    if first_month is not None and first_month < timezone.localdate().replace(month=1, day=1).isoformat():
+    if first_month is not None and first_month < _today().replace(month=1, day=1).isoformat():
         OpenBalance.objects.filter(as_of__gt=first_month)._raw_delete(OpenBalance.objects.db)
 
 
@@ -849,37 +849,51 @@ def balance_checkpoints(first_day: date, today: date) -> list[date]:
     return [date(year, 1, 1) for year in range(first_day.year + 1, today.year + 1)]
 
 
-def balances_refresh(*, unit_ids: Iterable[int] | None = None, start: date | None = None) -> None:
-    """Sum the yearly checkpoints (OpenBalance) again from the monthly open rows, for the units `unit_ids`
-    (all when None) and the checkpoints after `start` (all when None): one INSERT … SELECT each. The
-    monthly rows must be up to date (rollups_refresh calls this after them)."""
+def balances_refresh(*, unit_ids: Iterable[int] | None = None, start: date | None = None,
+                     today: date | None = None) -> None:
+    """Sum the yearly checkpoints (OpenBalance) again from the monthly open rows: one INSERT … SELECT each.
+    The monthly rows must be up to date (rollups_refresh calls this after them).
+
+    Without `unit_ids`: every checkpoint up to `today`'s year (a new year's appears). With `unit_ids`
+    (a partial rebuild, an import): only the checkpoints that already exist, after `start`, for those
+    units — a checkpoint is read as complete for every unit, so a partial refresh never creates one."""
     from django.db.models import Min
 
-    rows = OpenBalance.objects.all()
-    where, params = "", []
-    if unit_ids is not None:
-        ids = sorted(unit_ids)
-        rows = rows.filter(unit_id__in=ids)
-        where = f" AND unit_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
-        params = ids
-    if start is not None:
-        rows = rows.filter(as_of__gt=start)
-    rows._raw_delete(rows.db)
-    first = OpenMonthly.objects.aggregate(first=Min("month"))["first"]
-    if first is None:
-        return
-    qn = connection.ops.quote_name
-    now = timezone.now()
-    due = "CASE WHEN due_day < %s THEN %s ELSE due_day END"
-    for as_of in balance_checkpoints(first, timezone.localdate()):
-        if start is not None and as_of <= start:
-            continue
-        # Names come from the models, values go as parameters.
-        sql = (f"INSERT INTO {qn(OpenBalance._meta.db_table)} (kind, unit_id, as_of, due_day, count, updated_at) "  # noqa: S608
-               f"SELECT kind, unit_id, %s, {due}, SUM(count), %s FROM {qn(OpenMonthly._meta.db_table)} "
-               f"WHERE month < %s{where} GROUP BY kind, unit_id, 4 HAVING SUM(count) <> 0")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [as_of, as_of, as_of - timedelta(days=1), now, as_of, *params])
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A back-dated listener write between the read below and the commit would be lost: hold them.
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(OpenMonthly._meta.db_table)} IN SHARE MODE")
+        rows = OpenBalance.objects.all()
+        where, params = "", []
+        if unit_ids is not None:
+            ids = sorted(unit_ids)
+            points = sorted(set(OpenBalance.objects.values_list("as_of", flat=True)))
+            rows = rows.filter(unit_id__in=ids)
+            where = f" AND unit_id IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+            params = ids
+        else:
+            first = OpenMonthly.objects.aggregate(first=Min("month"))["first"]
+            points = balance_checkpoints(first, today or _today()) if first is not None else []
+        if start is not None:
+            rows = rows.filter(as_of__gt=start)
+            points = [as_of for as_of in points if as_of > start]
+        rows._raw_delete(rows.db)
+        qn = connection.ops.quote_name
+        now = timezone.now()
+        due = "CASE WHEN due_day < %s THEN %s ELSE due_day END"
+        for as_of in points:
+            # Names come from the models, values go as parameters.
+            sql = (f"INSERT INTO {qn(OpenBalance._meta.db_table)} (kind, unit_id, as_of, due_day, count, updated_at) "  # noqa: S608
+                   f"SELECT kind, unit_id, %s, {due}, SUM(count), %s FROM {qn(OpenMonthly._meta.db_table)} "
+                   f"WHERE month < %s{where} GROUP BY kind, unit_id, 4 HAVING SUM(count) <> 0")
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [as_of, as_of, as_of - timedelta(days=1), now, as_of, *params])
+
+
+def _today() -> date:
+    """Today in the project's zone (not a zone a request may have activated)."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 def counters_snapshot(*, unit_ids: Iterable[int] | None = None) -> tuple[dict, dict, dict, dict]:

@@ -192,8 +192,9 @@ class OpenBalance(models.Model):
     days before `as_of` are merged into `as_of` − 1 (for any day from `as_of` on they are simply past), and
     zero sums are left out. Open at the end of day T = the balance of the latest checkpoint ≤ T's month +
     the monthly rows from it + the daily rows of T's month: a bounded read whatever the years of history.
-    Written only by `counters.rollups_refresh`; a checkpoint with no row at all reads as absent (the
-    monthly rows are then summed from the beginning), so an empty table is always right, only slower."""
+    Written only by `counters.balances_refresh` (the roll-ups' refresh, `motcua index checkpoints`); a
+    checkpoint with no row at all reads as absent (the monthly rows are then summed from the beginning), so
+    an empty table is always right, only slower."""
 
     kind = models.CharField(max_length=8, choices=OpenKind.choices)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")

@@ -237,10 +237,12 @@ def report_totals(*, unit: Unit, start: date, end: date) -> ReportRow:
 
 
 def report_totals_from_facts(facts) -> ReportRow:
-    """The same totals row from an index result's facts (the counters: no dossier row read). Equal to
-    `report_totals` (tests hold them so): received in the period; finished in it, by outcome; open at its
-    end, and within time; every dossier of the population either finished in the period or is open at
-    its end, so the total is their sum and what was carried over is the total less the received."""
+    """The same totals row from an index result's facts (the counters: no dossier row read): received in
+    the period; finished in it, by outcome; open at its end, and within time; every dossier of the
+    population either finished in the period or is open at its end, so the total is their sum and what was
+    carried over is the total less the received. Equal to `report_totals` (tests hold them so at every
+    day's end of random histories) as long as every finished dossier is judged — the services and the
+    import always judge; an unjudged legacy row would count as received here and nowhere in the report."""
     finished = facts.finished_early + facts.finished_on_time + facts.finished_late
     total = finished + facts.open_total
     return ReportRow(key="total", label=_("Tổng cộng"), figures=_figures({

@@ -52,7 +52,8 @@ def test_same_idempotency_key_and_body_returns_the_same_dossier(world):
     assert Dossier.objects.count() == 1
 
 
-@pytest.mark.parametrize("prefer", ["return=minimal", "handling=lenient, RETURN=minimal"])
+@pytest.mark.parametrize("prefer", ["return=minimal", "handling=lenient, RETURN=minimal", 'return="minimal"',
+                                    "respond-async; wait=5,\treturn=minimal; x=y"])
 def test_prefer_return_minimal_answers_the_code_and_where_the_dossier_is(world, prefer):
     client = _client(world.citizen)
     first = client.post("/api/v1/dossiers", data=json.dumps(_body()), content_type="application/json",
@@ -66,6 +67,13 @@ def test_prefer_return_minimal_answers_the_code_and_where_the_dossier_is(world, 
     again = _submit(client, _body(), key="k-min")
     assert again.status_code == 200 and again.json()["code"] == first.json()["code"] and "steps" in again.json()
     assert "Preference-Applied" not in again and again["Location"] == first["Location"]
+
+
+@pytest.mark.parametrize("prefer", ["return=representation, return=minimal", "return-minimal", "minimal"])
+def test_other_preferences_get_the_whole_dossier(world, prefer):
+    response = _client(world.citizen).post("/api/v1/dossiers", data=json.dumps(_body()),
+                                           content_type="application/json", HTTP_PREFER=prefer)
+    assert response.status_code == 201 and "steps" in response.json() and "Preference-Applied" not in response
 
 
 def test_used_idempotency_key_with_another_body_is_refused_409(world):

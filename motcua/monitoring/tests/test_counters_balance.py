@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from motcua.dossiers.tests.conftest import world  # noqa: F401
 from motcua.monitoring import counters as counters_module
-from motcua.monitoring.counters import counter_facts, rollups_refresh
+from motcua.monitoring.counters import balance_checkpoints, counter_facts, rollups_refresh
 from motcua.monitoring.facts import unit_prefixes
 from motcua.monitoring.models import OpenBalance, OpenCounter, OpenKind, OpenMonthly
 
@@ -56,7 +56,10 @@ def _assert_open_figures_equal_the_daily_rows(w, end: date) -> None:
 
 
 def test_checkpoints_are_the_year_starts_and_keep_only_what_stays_open(ledger):
-    assert set(OpenBalance.objects.values_list("as_of", flat=True)) == {date(2025, 1, 1), date(2026, 1, 1)}
+    # 2025 and 2026, and every later year start up to today's.
+    assert set(OpenBalance.objects.values_list("as_of", flat=True)) \
+        == set(balance_checkpoints(date(2024, 11, 1), timezone.localdate()))
+    assert balance_checkpoints(date(2024, 11, 1), date(2026, 11, 23)) == [date(2025, 1, 1), date(2026, 1, 1)]
     assert 0 < OpenBalance.objects.filter(as_of=date(2026, 1, 1)).count() < OpenMonthly.objects.count()
     # Due days already past at the checkpoint are one row per kind and unit: the day before it.
     past = OpenBalance.objects.filter(as_of=date(2026, 1, 1), due_day__lt=date(2026, 1, 1))
@@ -102,6 +105,10 @@ def test_a_back_dated_change_drops_the_later_checkpoints_and_the_figures_stay_ri
     OpenMonthly.objects.filter(pk=row.pk).update(count=row.count + 1)
     counters_module._balances_outdated("2025-03-01")
     assert set(OpenBalance.objects.values_list("as_of", flat=True)) == {date(2025, 1, 1)}
+    # A partial refresh (an import into one ward) does not make the dropped checkpoints again: a checkpoint
+    # is read as complete for every unit, and this one would hold the ward's rows only.
+    rollups_refresh(unit_ids=[w.bmt.pk], start=date(2025, 3, 1))
+    assert set(OpenBalance.objects.values_list("as_of", flat=True)) == {date(2025, 1, 1)}
     _assert_open_figures_equal_the_daily_rows(w, date(2026, 1, 20))
     # This year's changes (every live event) leave the checkpoints alone.
     counters_module._balances_outdated(timezone.localdate().replace(day=1).isoformat())
@@ -120,3 +127,13 @@ def test_refreshing_some_units_leaves_the_other_units_checkpoints_alone(ledger):
     OpenBalance.objects.filter(unit=w.bmt, as_of=date(2025, 1, 1)).delete()
     rollups_refresh(unit_ids=[w.bmt.pk])
     _assert_open_figures_equal_the_daily_rows(w, LAST)
+
+
+def test_a_partial_refresh_into_an_empty_table_makes_no_checkpoint(ledger):
+    OpenBalance.objects.all().delete()  # as right after migration 0005
+    rollups_refresh(unit_ids=[ledger.bmt.pk])
+    assert not OpenBalance.objects.exists()
+    _assert_open_figures_equal_the_daily_rows(ledger, LAST)
+    rollups_refresh()  # a full one does
+    assert OpenBalance.objects.filter(unit=ledger.tan_an).exists()
+    _assert_open_figures_equal_the_daily_rows(ledger, LAST)

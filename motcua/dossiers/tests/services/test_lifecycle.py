@@ -260,6 +260,22 @@ def test_a_listener_runs_only_for_the_events_its_test_accepts(world, django_capt
         hooks.unlisten(seen.append)
 
 
+def test_a_failing_listener_test_neither_undoes_the_action_nor_skips_the_listener(
+        world, django_capture_on_commit_callbacks):
+    seen = []
+
+    def broken(event):
+        raise ValueError("bug in a listener's test")
+
+    hooks.listen(seen.append, when=broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = receive(world, MON)
+        assert seen == [dossier.events.get().pk]
+    finally:
+        hooks.unlisten(seen.append)
+
+
 def test_failed_service_writes_no_event_and_no_change(world):
     dossier = to_specialist(world, MON)
     before = dossier.events.count()
