@@ -139,7 +139,21 @@ class OpenKind(models.TextChoices):
     PETITION = "pakn", _("Phản ánh, kiến nghị chưa trả lời")
 
 
-class OpenCounter(models.Model):
+class OpenLedger(models.Model):
+    """What every table of the open ledger holds (daily, monthly, yearly checkpoint): a count of open items
+    of a kind at a unit, by due day; each adds its own date column."""
+
+    kind = models.CharField(max_length=8, choices=OpenKind.choices)
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    due_day = models.DateField()
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class OpenCounter(OpenLedger):
     """Open items by the day they changed and their due day (sổ theo dõi hồ sơ đang mở): +1 when a dossier
     (petition) opens with due day `due_day`, −1 when it closes or its due day changes, on `day`.
 
@@ -147,12 +161,7 @@ class OpenCounter(models.Model):
     `due_day` holds two markers: WITHIN_ALWAYS (waiting for the applicant after a timely request: judged
     at that request) and LATE_ALWAYS (more than one supplement request: late whatever the dates)."""
 
-    kind = models.CharField(max_length=8, choices=OpenKind.choices)
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
-    due_day = models.DateField()
-    count = models.IntegerField(default=0)
-    updated_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("sổ theo dõi hồ sơ đang mở")
@@ -164,17 +173,12 @@ class OpenCounter(models.Model):
         return f"{self.kind} {self.unit_id} {self.day} → {self.due_day}: {self.count}"
 
 
-class OpenMonthly(models.Model):
+class OpenMonthly(OpenLedger):
     """Roll-up of OpenCounter by calendar month of `day` (sổ theo dõi cộng dồn theo tháng): the sum of the
     month's rows per kind, unit and due day. Open at the end of day T = the monthly rows of the months
     before T's month + the daily rows of T's month up to T."""
 
-    kind = models.CharField(max_length=8, choices=OpenKind.choices)
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     month = models.DateField()
-    due_day = models.DateField()
-    count = models.IntegerField(default=0)
-    updated_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("sổ theo dõi hồ sơ đang mở theo tháng")
@@ -186,7 +190,7 @@ class OpenMonthly(models.Model):
         return f"{self.kind} {self.unit_id} {self.month:%Y-%m} → {self.due_day}: {self.count}"
 
 
-class OpenBalance(models.Model):
+class OpenBalance(OpenLedger):
     """Open items carried over the start of a year (sổ theo dõi chuyển năm): at the checkpoint `as_of`
     (1 January), the sum of every OpenCounter row of the days before it, per kind, unit and due day; due
     days before `as_of` are merged into `as_of` − 1 (for any day from `as_of` on they are simply past), and
@@ -196,12 +200,7 @@ class OpenBalance(models.Model):
     checkpoint with no row at all reads as absent (the monthly rows are then summed from the beginning), so
     an empty table is always right, only slower."""
 
-    kind = models.CharField(max_length=8, choices=OpenKind.choices)
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField()
-    due_day = models.DateField()
-    count = models.IntegerField(default=0)
-    updated_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("sổ theo dõi hồ sơ đang mở chuyển năm")
